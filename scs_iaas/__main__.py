@@ -1,0 +1,5 @@
+import sys
+
+from scs_iaas.cli import main
+
+sys.exit(main())

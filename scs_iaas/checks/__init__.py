@@ -1,0 +1,1 @@
+"""One module per standard: snapshot (or host facts) in, findings out."""

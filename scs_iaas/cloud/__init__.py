@@ -1,0 +1,1 @@
+"""The only package that speaks to OpenStack: connection, snapshot (read), apply (write)."""

@@ -1,0 +1,57 @@
+"""The one result type every check (cloud, host, upgrade) returns, and how runs are judged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    WARN = "WARN"
+    SKIP = "SKIP"
+    ABORT = "ABORT"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One verdict on one resource (or on the cloud/host as a whole).
+
+    ``id`` is the test id (identical to the official SCS suite where one exists, else
+    ``scs-iaas-…``); ``standard``/``version`` cite the rule; ``reason`` is one line;
+    ``fix`` is the command that cures it or the document to read.
+    """
+
+    id: str
+    standard: str
+    version: str
+    status: Status
+    reason: str
+    resource: str = ""
+    fix: str = ""
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status"] = str(self.status)
+        if not self.details:
+            d.pop("details")
+        return d
+
+
+def worst(findings: Iterable[Finding]) -> Status:
+    """FAIL/ABORT beat WARN beat PASS; SKIP only when nothing else is there."""
+    order = [Status.ABORT, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP]
+    seen = {f.status for f in findings}
+    for s in order:
+        if s in seen:
+            return s
+    return Status.SKIP
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    """0 when nothing failed, 1 when a finding is FAIL or ABORT."""
+    return 1 if worst(findings) in (Status.FAIL, Status.ABORT) else 0

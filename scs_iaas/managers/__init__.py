@@ -1,0 +1,1 @@
+"""Desired state + snapshot -> plan; the plan is printed, then applied idempotently."""

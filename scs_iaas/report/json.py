@@ -1,0 +1,25 @@
+"""JSON report: ``{"title", ...extra, "summary", "findings": [...]}``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from scs_iaas.findings import Finding
+
+
+def to_document(
+    findings: Sequence[Finding], *, title: str, extra: dict[str, Any]
+) -> dict[str, Any]:
+    counts = Counter(str(f.status) for f in findings)
+    doc: dict[str, Any] = {"title": title}
+    doc.update(extra)
+    doc["summary"] = dict(sorted(counts.items()))
+    doc["findings"] = [f.to_dict() for f in findings]
+    return doc
+
+
+def render_json(findings: Sequence[Finding], *, title: str, extra: dict[str, Any]) -> str:
+    return json.dumps(to_document(findings, title=title, extra=extra), indent=2, default=str) + "\n"

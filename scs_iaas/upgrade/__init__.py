@@ -1,0 +1,1 @@
+"""Upgrade readiness: release tables as data, detection from APIs, path rules."""
