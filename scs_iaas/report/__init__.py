@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -13,6 +14,7 @@ from typing import Any, TextIO
 from scs_iaas.findings import Finding
 
 FORMATS = ("text", "json", "junit", "html", "scs-yaml")
+_MODULES = {"json": "json", "junit": "junit", "html": "html", "scs-yaml": "scs_yaml"}
 
 
 def emit(
@@ -30,16 +32,10 @@ def emit(
 
         render_text(findings, title=title, extra=extra, out=out)
         return
-    if fmt == "json":
-        from scs_iaas.report.json import render_json as render
-    elif fmt == "junit":
-        from scs_iaas.report.junit import render_junit as render
-    elif fmt == "html":
-        from scs_iaas.report.html import render_html as render
-    elif fmt == "scs-yaml":
-        from scs_iaas.report.scs_yaml import render_scs_yaml as render
-    else:
+    if fmt not in FORMATS:
         from scs_iaas.errors import InputError
 
         raise InputError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"scs_iaas.report.{_MODULES[fmt]}")
+    render = getattr(module, f"render_{_MODULES[fmt]}")
     out.write(render(findings, title=title, extra=extra))

@@ -1,0 +1,331 @@
+"""Read a cloud into an immutable snapshot: one (paginated) list call per resource kind.
+
+Checks and managers read the snapshot, never the API. Kinds are fetched concurrently; a kind
+that could not be read is recorded in ``errors`` (one line) so that the checks that need it
+report ABORT with the reason while every other check still runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from scs_iaas.cloud.connection import Cloud
+from scs_iaas.cloud.redact import redact
+
+PAGE = 1000  # Nova's and Glance's default max_limit: one request per list on most clouds
+
+
+def _frozen(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(d or {}))
+
+
+@dataclass(frozen=True)
+class FlavorRec:
+    id: str
+    name: str
+    vcpus: int
+    ram: int  # MiB
+    disk: int  # GB
+    ephemeral: int = 0
+    swap: int = 0
+    is_public: bool = True
+    is_disabled: bool = False
+    description: str | None = None
+    extra_specs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImageRec:
+    id: str
+    name: str
+    status: str = "active"
+    visibility: str = "public"
+    os_hidden: bool = False
+    size: int | None = None
+    min_disk: int = 0
+    min_ram: int = 0
+    disk_format: str | None = None
+    container_format: str | None = None
+    checksum: str | None = None
+    os_hash_algo: str | None = None
+    os_hash_value: str | None = None
+    owner: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VolumeTypeRec:
+    id: str
+    name: str
+    description: str | None = None
+    is_public: bool = True
+    extra_specs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceRec:
+    type: str
+    name: str
+    endpoints: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class SecurityGroupRuleRec:
+    id: str
+    direction: str
+    ethertype: str
+    protocol: str | None = None
+    remote_group_id: str | None = None
+    remote_ip_prefix: str | None = None
+    remote_address_group_id: str | None = None
+    port_range_min: int | None = None
+    port_range_max: int | None = None
+    used_in_default_sg: bool = False
+    used_in_non_default_sg: bool = False
+
+
+@dataclass(frozen=True)
+class NetworkRec:
+    id: str
+    name: str
+    is_router_external: bool = False
+    is_default: bool = False
+    is_shared: bool = False
+    project_id: str | None = None
+    subnet_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a cloud looked like at one moment, as far as the checks need it."""
+
+    cloud: str
+    roles: tuple[str, ...] = ()
+    project_id: str | None = None
+    services: tuple[ServiceRec, ...] = ()
+    flavors: tuple[FlavorRec, ...] = ()
+    images: tuple[ImageRec, ...] = ()
+    volume_types: tuple[VolumeTypeRec, ...] = ()
+    default_sg_rules: tuple[SecurityGroupRuleRec, ...] = ()
+    networks: tuple[NetworkRec, ...] = ()
+    fetched: frozenset[str] = frozenset()
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+    def has_service(self, *types: str) -> bool:
+        return any(s.type in types for s in self.services)
+
+    def endpoints(self) -> list[tuple[str, str, str]]:
+        """(service type, interface, url) for every catalog endpoint."""
+        out = []
+        for s in self.services:
+            for ep in s.endpoints:
+                out.append((s.type, str(ep.get("interface", "")), str(ep.get("url", ""))))
+        return out
+
+
+# -- converters from SDK resources (kept tiny; records are plain data) -------------------
+
+
+def _dt(value: Any) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value
+    text = str(value).replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def flavor_from_sdk(f: Any) -> FlavorRec:
+    return FlavorRec(
+        id=f.id,
+        name=f.name,
+        vcpus=int(f.vcpus or 0),
+        ram=int(f.ram or 0),
+        disk=int(f.disk or 0),
+        ephemeral=int(f.ephemeral or 0),
+        swap=int(f.swap or 0) if str(f.swap or "").isdigit() else 0,
+        is_public=bool(f.is_public),
+        is_disabled=bool(f.is_disabled),
+        description=f.description,
+        extra_specs=_frozen({k: str(v) for k, v in (f.extra_specs or {}).items()}),
+    )
+
+
+# Glance fields the SDK maps to attributes; everything else is a free-form property.
+_IMAGE_CORE = {
+    "id", "name", "status", "visibility", "os_hidden", "size", "min_disk", "min_ram",
+    "disk_format", "container_format", "checksum", "os_hash_algo", "os_hash_value", "owner",
+    "created_at", "updated_at", "tags", "protected", "virtual_size", "file", "schema",
+    "self", "direct_url", "locations", "stores", "owner_specified.openstack.md5",
+}  # fmt: skip
+
+
+def image_from_raw(raw: Mapping[str, Any]) -> ImageRec:
+    """Build an image record from Glance's JSON (the SDK's ``_body`` or a literal)."""
+    props = {k: v for k, v in raw.items() if k not in _IMAGE_CORE}
+    return ImageRec(
+        id=str(raw.get("id")),
+        name=str(raw.get("name") or ""),
+        status=str(raw.get("status") or ""),
+        visibility=str(raw.get("visibility") or ""),
+        os_hidden=bool(raw.get("os_hidden")),
+        size=raw.get("size"),
+        min_disk=int(raw.get("min_disk") or 0),
+        min_ram=int(raw.get("min_ram") or 0),
+        disk_format=raw.get("disk_format"),
+        container_format=raw.get("container_format"),
+        checksum=raw.get("checksum"),
+        os_hash_algo=raw.get("os_hash_algo"),
+        os_hash_value=raw.get("os_hash_value"),
+        owner=raw.get("owner"),
+        created_at=_dt(raw.get("created_at")),
+        updated_at=_dt(raw.get("updated_at")),
+        tags=tuple(raw.get("tags") or ()),
+        properties=_frozen(props),
+    )
+
+
+def volume_type_from_sdk(t: Any) -> VolumeTypeRec:
+    return VolumeTypeRec(
+        id=t.id,
+        name=t.name,
+        description=t.description,
+        is_public=bool(t.is_public) if t.is_public is not None else True,
+        extra_specs=_frozen({k: str(v) for k, v in (t.extra_specs or {}).items()}),
+    )
+
+
+def sg_rule_from_sdk(r: Any) -> SecurityGroupRuleRec:
+    return SecurityGroupRuleRec(
+        id=r.id,
+        direction=r.direction,
+        ethertype=r.ether_type,
+        protocol=r.protocol,
+        remote_group_id=r.remote_group_id,
+        remote_ip_prefix=r.remote_ip_prefix,
+        remote_address_group_id=getattr(r, "remote_address_group_id", None),
+        port_range_min=r.port_range_min,
+        port_range_max=r.port_range_max,
+        used_in_default_sg=bool(r.used_in_default_sg),
+        used_in_non_default_sg=bool(r.used_in_non_default_sg),
+    )
+
+
+def network_from_sdk(n: Any) -> NetworkRec:
+    return NetworkRec(
+        id=n.id,
+        name=n.name or "",
+        is_router_external=bool(n.is_router_external),
+        is_default=bool(n.is_default),
+        is_shared=bool(n.is_shared),
+        project_id=n.project_id,
+        subnet_ids=tuple(n.subnet_ids or ()),
+    )
+
+
+def services_from_catalog(catalog: Iterable[Mapping[str, Any]]) -> tuple[ServiceRec, ...]:
+    return tuple(
+        ServiceRec(
+            type=str(s.get("type", "")),
+            name=str(s.get("name", "")),
+            endpoints=tuple(_frozen(e) for e in s.get("endpoints", ())),
+        )
+        for s in catalog
+    )
+
+
+# -- fetchers: one list call per kind ---------------------------------------------------
+
+
+def _fetch_flavors(cloud: Cloud) -> tuple[FlavorRec, ...]:
+    # is_public=None: admins see private flavors too (Nova's "is_public=none").
+    return tuple(
+        flavor_from_sdk(f)
+        for f in cloud.conn.compute.flavors(details=True, is_public="none", limit=PAGE)
+    )
+
+
+def _fetch_images(cloud: Cloud) -> tuple[ImageRec, ...]:
+    # Glance leaves hidden images out of a plain list; they need their own query.
+    seen: dict[str, ImageRec] = {}
+    for hidden in (False, True):
+        for img in cloud.conn.image.images(limit=PAGE, os_hidden=hidden):
+            rec = image_from_raw(img._body.attributes)
+            seen[rec.id] = rec
+    return tuple(seen.values())
+
+
+def _fetch_volume_types(cloud: Cloud) -> tuple[VolumeTypeRec, ...]:
+    return tuple(volume_type_from_sdk(t) for t in cloud.conn.block_storage.types())
+
+
+def _fetch_default_sg_rules(cloud: Cloud) -> tuple[SecurityGroupRuleRec, ...]:
+    return tuple(sg_rule_from_sdk(r) for r in cloud.conn.network.default_security_group_rules())
+
+
+def _fetch_networks(cloud: Cloud) -> tuple[NetworkRec, ...]:
+    return tuple(network_from_sdk(n) for n in cloud.conn.network.networks())
+
+
+FETCHERS: dict[str, tuple[str, Callable[[Cloud], tuple[Any, ...]]]] = {
+    # kind: (service type needed in the catalog, fetcher)
+    "flavors": ("compute", _fetch_flavors),
+    "images": ("image", _fetch_images),
+    "volume_types": ("block-storage", _fetch_volume_types),
+    "default_sg_rules": ("network", _fetch_default_sg_rules),
+    "networks": ("network", _fetch_networks),
+}
+ALL_KINDS = frozenset(FETCHERS) | {"services"}
+
+_ALIASES = {"block-storage": ("block-storage", "volumev3", "volume")}
+
+
+def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
+    """Fetch the given kinds concurrently into a Snapshot (services come from the token)."""
+    wanted = set(kinds) & set(FETCHERS)
+    services = services_from_catalog(cloud.catalog)
+    types = {s.type for s in services}
+    results: dict[str, tuple[Any, ...]] = {}
+    errors: dict[str, str] = {}
+    todo = {}
+    for kind in sorted(wanted):
+        service, fn = FETCHERS[kind]
+        if not types & set(_ALIASES.get(service, (service,))):
+            errors[kind] = f"no {service} service in the catalog"
+            continue
+        todo[kind] = fn
+    if todo:
+        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+            futures = {kind: pool.submit(fn, cloud) for kind, fn in todo.items()}
+            for kind, fut in futures.items():
+                try:
+                    results[kind] = fut.result()
+                except Exception as exc:
+                    status = getattr(exc, "status_code", None)
+                    code = f"HTTP {status}: " if status else ""
+                    errors[kind] = redact(f"listing {kind} failed: {code}{_short(exc)}")
+    return Snapshot(
+        cloud=cloud.name,
+        roles=cloud.roles,
+        project_id=cloud.project_id,
+        services=services,
+        fetched=frozenset(results) | {"services"},
+        errors=MappingProxyType(errors),
+        **results,
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:300]
