@@ -104,6 +104,16 @@ class NetworkRec:
 
 
 @dataclass(frozen=True)
+class ServerRec:
+    id: str
+    name: str
+    status: str
+    flavor_name: str | None = None  # Nova >= 2.47 embeds the flavor by name, not id
+    image_id: str | None = None  # None when booted from volume
+    project_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What a cloud looked like at one moment, as far as the checks need it."""
 
@@ -116,6 +126,9 @@ class Snapshot:
     volume_types: tuple[VolumeTypeRec, ...] = ()
     default_sg_rules: tuple[SecurityGroupRuleRec, ...] = ()
     networks: tuple[NetworkRec, ...] = ()
+    servers: tuple[ServerRec, ...] = ()
+    # volume type id -> its encryption spec (provider, cipher, key_size, control_location)
+    volume_encryption: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fetched: frozenset[str] = frozenset()
     errors: Mapping[str, str] = field(default_factory=dict)
 
@@ -234,6 +247,19 @@ def network_from_sdk(n: Any) -> NetworkRec:
     )
 
 
+def server_from_sdk(srv: Any) -> ServerRec:
+    flavor = srv.flavor or {}
+    image = srv.image or {}
+    return ServerRec(
+        id=srv.id,
+        name=srv.name or "",
+        status=str(srv.status or ""),
+        flavor_name=flavor.get("original_name") or flavor.get("name"),
+        image_id=(image.get("id") if isinstance(image, Mapping) else None) or None,
+        project_id=srv.project_id,
+    )
+
+
 def services_from_catalog(catalog: Iterable[Mapping[str, Any]]) -> tuple[ServiceRec, ...]:
     return tuple(
         ServiceRec(
@@ -278,15 +304,50 @@ def _fetch_networks(cloud: Cloud) -> tuple[NetworkRec, ...]:
     return tuple(network_from_sdk(n) for n in cloud.conn.network.networks())
 
 
-FETCHERS: dict[str, tuple[str, Callable[[Cloud], tuple[Any, ...]]]] = {
+def _fetch_servers(cloud: Cloud) -> tuple[ServerRec, ...]:
+    # An admin sees every project's servers: what "in use" must mean before a delete.
+    everyone = "admin" in cloud.roles
+    return tuple(
+        server_from_sdk(s)
+        for s in cloud.conn.compute.servers(details=True, all_projects=everyone, limit=PAGE)
+    )
+
+
+def _fetch_volume_encryption(cloud: Cloud) -> Mapping[str, Mapping[str, Any]]:
+    """One GET per volume type (Cinder has no list of encryption specs)."""
+    import openstack.exceptions as os_exc
+
+    out: dict[str, Mapping[str, Any]] = {}
+    for t in cloud.conn.block_storage.types():
+        try:
+            enc = cloud.conn.block_storage.get_type_encryption(t.id)
+        except os_exc.NotFoundException:
+            continue
+        if enc and enc.provider:
+            out[t.id] = _frozen(
+                {
+                    "provider": enc.provider,
+                    "cipher": enc.cipher,
+                    "key_size": enc.key_size,
+                    "control_location": enc.control_location,
+                }
+            )
+    return MappingProxyType(out)
+
+
+FETCHERS: dict[str, tuple[str, Callable[[Cloud], Any]]] = {
     # kind: (service type needed in the catalog, fetcher)
     "flavors": ("compute", _fetch_flavors),
     "images": ("image", _fetch_images),
     "volume_types": ("block-storage", _fetch_volume_types),
     "default_sg_rules": ("network", _fetch_default_sg_rules),
     "networks": ("network", _fetch_networks),
+    "servers": ("compute", _fetch_servers),
+    "volume_encryption": ("block-storage", _fetch_volume_encryption),
 }
+# What `check` reads by default; servers and encryption specs are for the managers.
 ALL_KINDS = frozenset(FETCHERS) | {"services"}
+CHECK_KINDS = frozenset({"flavors", "images", "volume_types", "default_sg_rules", "networks"})
 
 _ALIASES = {"block-storage": ("block-storage", "volumev3", "volume")}
 
@@ -296,7 +357,7 @@ def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
     wanted = set(kinds) & set(FETCHERS)
     services = services_from_catalog(cloud.catalog)
     types = {s.type for s in services}
-    results: dict[str, tuple[Any, ...]] = {}
+    results: dict[str, Any] = {}
     errors: dict[str, str] = {}
     todo = {}
     for kind in sorted(wanted):
