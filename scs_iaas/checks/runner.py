@@ -1,0 +1,99 @@
+"""Find the cloud checks, run them on one snapshot, and fold findings into test results."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+
+from scs_iaas.checks.base import Check, Context
+from scs_iaas.findings import Finding, Status
+
+
+@cache
+def all_checks() -> tuple[Check, ...]:
+    """Every ``scs_*`` module under scs_iaas.checks that defines ``CHECK``, in name order
+    (so by standard number, then our own ``scs_iaas_*`` checks)."""
+    import scs_iaas.checks as pkg
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if not info.name.startswith("scs_"):
+            continue
+        module = importlib.import_module(f"scs_iaas.checks.{info.name}")
+        check = getattr(module, "CHECK", None)
+        if isinstance(check, Check):
+            found.append(check)
+    return tuple(found)
+
+
+def select(pattern: str | None = None, only: Iterable[str] | None = None) -> list[Check]:
+    """Checks with at least one test id matching ``pattern`` (re.search) and, if given,
+    contained in ``only``."""
+    rx = re.compile(pattern) if pattern else None
+    wanted = set(only) if only is not None else None
+    out = []
+    for check in all_checks():
+        ids = [
+            i
+            for i in check.ids()
+            if (rx is None or rx.search(i)) and (wanted is None or i in wanted)
+        ]
+        if ids:
+            out.append(check)
+    return out
+
+
+def needed_kinds(checks: Sequence[Check]) -> frozenset[str]:
+    kinds: set[str] = set()
+    for c in checks:
+        kinds |= c.needs
+    return frozenset(kinds)
+
+
+def run_checks(
+    checks: Sequence[Check],
+    ctx: Context,
+    pattern: str | None = None,
+    only: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Run each check; a check whose data could not be read, or that raised, reports ABORT
+    for each of its tests with the reason, and the others still run."""
+    rx = re.compile(pattern) if pattern else None
+    wanted = set(only) if only is not None else None
+    findings: list[Finding] = []
+    for check in checks:
+        missing = sorted(k for k in check.needs if k in ctx.snapshot.errors)
+        if missing:
+            reason = "; ".join(ctx.snapshot.errors[k] for k in missing)
+            out = [t.aborted(f"could not read the cloud: {reason}") for t in check.tests]
+        else:
+            try:
+                out = check.run(ctx)
+            except Exception as exc:  # a bug or an API error inside one check
+                text = " ".join(str(exc).split()) or type(exc).__name__
+                out = [t.aborted(f"check raised {type(exc).__name__}: {text}") for t in check.tests]
+        findings.extend(
+            f for f in out if (rx is None or rx.search(f.id)) and (wanted is None or f.id in wanted)
+        )
+    return findings
+
+
+def results_by_test(findings: Iterable[Finding]) -> dict[str, Status]:
+    """One status per test id as the official suite reports it: FAIL if any resource failed,
+    ABORT if it could not be run, else PASS (WARN counts as PASS); SKIP only if all skipped."""
+    rank = {Status.ABORT: 4, Status.FAIL: 3, Status.WARN: 1, Status.PASS: 1, Status.SKIP: 0}
+    out: dict[str, Status] = {}
+    for f in findings:
+        status = Status.PASS if f.status == Status.WARN else f.status
+        prev = out.get(f.id)
+        if prev is None or rank[status] > rank[prev]:
+            out[f.id] = status
+    return out
+
+
+def summary_lines(results: Mapping[str, Status]) -> list[str]:
+    """``tc-id: PASS|FAIL|ABORT`` lines, the official suite's stdout form."""
+    return [f"{tid}: {st}" for tid, st in results.items()]

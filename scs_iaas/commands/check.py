@@ -1,0 +1,210 @@
+"""``scs-iaas check`` (the SCS conformance suite) and ``scs-iaas validate`` (OSISM-style
+shortcuts for ``check --tests`` on one standard)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from scs_iaas.errors import InputError, ScsIaasError
+
+# `scs-iaas validate WHAT`: the test-id patterns per word (as `osism validate flavors`).
+VALIDATE = {
+    "flavors": r"^scs-0100-|^scs-0103-|^scs-iaas-flavor",
+    "images": r"^scs-0102-|^scs-0104-|^scs-iaas-image|^scs-iaas-capi",
+    "volume-types": r"^scs-0114-",
+    "security-groups": r"^scs-0115-",
+    "key-manager": r"^scs-0116-",
+    "services": r"^scs-0123-",
+    "backup": r"^scs-0117-",
+    "confidential-computing": r"^scs-iaas-cc-",
+}
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--os-cloud", metavar="NAME", help="clouds.yaml entry (default: $OS_CLOUD)")
+    p.add_argument(
+        "--version",
+        dest="cert_version",
+        metavar="VERSION",
+        default=None,
+        help="certificate version to judge against (default: the effective one; 'all' for every "
+        "version)",
+    )
+    p.add_argument(
+        "-f", "--format", default="text", choices=["text", "json", "junit", "html", "scs-yaml"]
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report here (default stdout)")
+    p.add_argument(
+        "--with-resources",
+        action="store_true",
+        help="also run tests that create (and delete) resources: 0116 secret, 0117 backup",
+    )
+    p.add_argument(
+        "--allow-admin",
+        action="store_true",
+        help="run with admin/manager credentials (the official suite refuses them)",
+    )
+    p.add_argument("--subject", help="name of the cloud in reports (default: the cloud name)")
+    p.add_argument("--now", metavar="ISO", help="judge dates as of this time (default: now, UTC)")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check a cloud against the SCS standards",
+        description="Check a live cloud against the SCS standards. Exit 0: main targets pass; "
+        "1: a main target fails; 2: the run could not be done.",
+    )
+    _common(p)
+    p.add_argument("--tests", metavar="REGEX", help="only test ids matching REGEX (re.search)")
+    p.add_argument("--list", action="store_true", help="list the test ids and exit")
+    p.add_argument(
+        "--cleanup",
+        action="store_true",
+        help="delete resources left behind by an interrupted --with-resources run, then exit",
+    )
+    p.set_defaults(func=run_check)
+
+    v = sub.add_parser(
+        "validate",
+        help="check one area: flavors, images, volume-types, …",
+        description="Shortcut for `check --tests` on one or more areas.",
+    )
+    v.add_argument(
+        "what",
+        nargs="+",
+        choices=sorted(VALIDATE),
+        metavar="WHAT",
+        help=f"one or more of: {', '.join(sorted(VALIDATE))}",
+    )
+    _common(v)
+    v.set_defaults(func=run_validate, list=False, cleanup=False)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    args.tests = "|".join(f"(?:{VALIDATE[w]})" for w in args.what)
+    return run_check(args)
+
+
+def _now(text: str | None) -> Any:
+    from datetime import UTC, datetime
+
+    if not text:
+        return datetime.now(UTC)
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--now: not an ISO date/time: {text!r}") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _pattern(text: str | None) -> str | None:
+    import re
+
+    if text is None:
+        return None
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise InputError(f"--tests: bad regular expression {text!r}: {exc}") from None
+    return text
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from scs_iaas.checks import runner
+
+    pattern = _pattern(args.tests)
+    now = _now(args.now)
+    checks = runner.select(pattern)
+    if args.list:
+        for check in checks:
+            for t in check.tests:
+                print(f"{t.id}\t{t.standard} {t.version}\t{t.title}")
+        return 0
+    if not checks:
+        raise InputError(f"--tests {args.tests!r} matches no test id (see `scs-iaas check --list`)")
+
+    from scs_iaas.cloud.connection import connect
+
+    started = time.perf_counter()
+    cloud = connect(args.os_cloud)
+    if args.cleanup:
+        return _cleanup(cloud)
+    _guard_roles(cloud.name, cloud.roles, args.allow_admin)
+
+    from scs_iaas.checks.base import Context
+    from scs_iaas.cloud.snapshot import read_snapshot
+
+    snapshot = read_snapshot(cloud, runner.needed_kinds(checks))
+    ctx = Context(snapshot=snapshot, now=now, cloud=cloud, with_resources=args.with_resources)
+    findings = runner.run_checks(checks, ctx, pattern)
+    results = runner.results_by_test(findings)
+    elapsed = time.perf_counter() - started
+
+    from scs_iaas.checks import verdicts
+
+    subject = args.subject or cloud.name
+    judged = verdicts.judge(results, args.cert_version, subject)
+    extra: dict[str, Any] = {
+        "subject": subject,
+        "cloud": cloud.name,
+        "checked_at": now.isoformat(timespec="seconds"),
+        "versions": {v.version: v.to_dict() for v in judged},
+        "results": {k: str(s) for k, s in results.items()},
+        "api_requests": cloud.counter.count,
+        "seconds": round(elapsed, 3),
+        "verdict_lines": [line for v in judged for line in v.lines()],
+        "argv": sys.argv,
+    }
+    _write(findings, args, extra)
+    if args.debug:
+        for c in cloud.counter.calls:
+            print(
+                f"  {c.method} {c.url} -> {c.status} ({c.seconds * 1000:.0f} ms)", file=sys.stderr
+            )
+        print(f"scs-iaas: {cloud.counter.summary()} in {elapsed:.2f} s", file=sys.stderr)
+    return 1 if any(v.main_failed for v in judged) else 0
+
+
+def _write(findings: Any, args: argparse.Namespace, extra: dict[str, Any]) -> None:
+    from scs_iaas.report import emit
+
+    title = f"SCS conformance of {extra['subject']}"
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                emit(findings, args.format, title=title, extra=extra, out=fh)
+        except OSError as exc:
+            raise InputError(f"--output {args.output}: {exc.strerror}") from None
+    else:
+        emit(findings, args.format, title=title, extra=extra)
+
+
+def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:
+    """The official suite refuses anything but a plain member: so do we, by default."""
+    elevated = sorted(set(roles) & {"admin", "manager"})
+    if elevated and not allow_admin:
+        raise ScsIaasError(
+            f"cloud {cloud!r}: credentials have role(s) {', '.join(elevated)}; the SCS suite "
+            "runs as a plain member (use a member account, or --allow-admin if you know why)"
+        )
+    if "member" not in roles and not allow_admin:
+        raise ScsIaasError(
+            f"cloud {cloud!r}: credentials lack the 'member' role (roles: "
+            f"{', '.join(roles) or 'none'})"
+        )
+
+
+def _cleanup(cloud: Any) -> int:
+    from scs_iaas.checks import runner
+    from scs_iaas.checks.base import RESOURCE_PREFIX as prefix
+
+    total = 0
+    for check in runner.all_checks():
+        if check.cleanup is not None:
+            total += check.cleanup(cloud, prefix)
+    print(f"deleted {total} leftover resource(s) named {prefix}*")
+    return 0
