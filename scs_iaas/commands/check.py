@@ -48,6 +48,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="run with admin/manager credentials (the official suite refuses them)",
     )
     p.add_argument("--subject", help="name of the cloud in reports (default: the cloud name)")
+    p.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
     p.add_argument("--now", metavar="ISO", help="judge dates as of this time (default: now, UTC)")
 
 
@@ -158,6 +159,7 @@ def run_check(args: argparse.Namespace) -> int:
         "seconds": round(elapsed, 3),
         "verdict_lines": [line for v in judged for line in v.lines()],
         "argv": sys.argv,
+        "verbose": args.verbose,
     }
     _write(findings, args, extra)
     if args.debug:

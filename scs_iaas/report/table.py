@@ -1,4 +1,5 @@
-"""Text report for people: a rich table of findings, then a summary line."""
+"""Text report for people: what needs attention first (a rich table of every finding that is
+not PASS, or of all with ``verbose``), then one line per test result and the verdicts."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ STYLE = {
     Status.SKIP: "dim",
     Status.ABORT: "bold magenta",
 }
+_ORDER = {Status.ABORT: 0, Status.FAIL: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
 
 
 def render_text(
@@ -23,24 +25,28 @@ def render_text(
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
-    table = Table(title=title, show_lines=False, expand=False)
-    table.add_column("status", no_wrap=True)
-    table.add_column("test")
-    table.add_column("resource")
-    table.add_column("reason")
-    table.add_column("fix")
-    for f in findings:
-        table.add_row(
-            f"[{STYLE[f.status]}]{f.status}[/]",
-            f.id,
-            f.resource,
-            f.reason,
-            f.fix,
-        )
-    console.print(table)
+    console = Console(file=out, highlight=False, width=None if out.isatty() else 160)
+    verbose = bool(extra.get("verbose"))
+    shown = [f for f in findings if verbose or f.status != Status.PASS]
+    shown.sort(key=lambda f: (_ORDER[f.status], f.id, f.resource))
+    if shown:
+        table = Table(title=title, title_justify="left", expand=False)
+        table.add_column("status", no_wrap=True)
+        table.add_column("test", no_wrap=True)
+        table.add_column("resource", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        table.add_column("fix", overflow="fold")
+        for f in shown:
+            table.add_row(f"[{STYLE[f.status]}]{f.status}[/]", f.id, f.resource, f.reason, f.fix)
+        console.print(table)
+    else:
+        console.print(f"[bold]{title}[/]: every finding passed")
+    passed = len(findings) - len(shown) if not verbose else 0
+    if passed:
+        console.print(f"[green]{passed} passing findings not shown (-v shows them)[/]")
     for line in extra.get("verdict_lines", []):
-        console.print(line)
+        style = "bold red" if "FAIL" in line else "bold green" if "PASS" in line else ""
+        console.print(f"[{style}]{line}[/]" if style else line, markup=bool(style))
     counts = Counter(f.status for f in findings)
     summary = ", ".join(f"{counts[s]} {s.lower()}" for s in Status if counts[s])
     console.print(summary or "no findings")

@@ -1,0 +1,132 @@
+"""scs-0115, 0116, 0123, 0125, 0126 on literal snapshots."""
+
+from __future__ import annotations
+
+from helpers_checks import ctx, services
+
+from scs_iaas.checks import (
+    scs_0115_default_security_groups as c0115,
+)
+from scs_iaas.checks import (
+    scs_0116_key_manager as c0116,
+)
+from scs_iaas.checks import (
+    scs_0123_mandatory_services as c0123,
+)
+from scs_iaas.checks import (
+    scs_0125_secure_connections as c0125,
+)
+from scs_iaas.checks import (
+    scs_0126_provider_networks as c0126,
+)
+from scs_iaas.cloud.snapshot import NetworkRec, SecurityGroupRuleRec
+from scs_iaas.findings import Status
+
+FULL = ("compute", "identity", "image", "network", "load-balancer", "placement", "volumev3",
+        "object-store-s3")  # fmt: skip
+
+
+def by_id(findings):
+    return {f.id: f for f in findings}
+
+
+def test_0123_all_services_pass():
+    res = by_id(c0123.run(ctx(services=services(*FULL))))
+    assert {f.status for f in res.values()} == {Status.PASS}
+    assert set(res) == {t.id for t in c0123.TESTS}
+
+
+def test_0123_missing_load_balancer_and_s3_fail_with_listing():
+    res = by_id(c0123.run(ctx(services=services("compute", "identity", "image", "network",
+                                                    "placement", "block-storage"))))  # fmt: skip
+    assert res["scs-0123-service-load-balancer"].status == Status.FAIL
+    assert "it lists: block-storage, compute" in res["scs-0123-service-load-balancer"].reason
+    assert res["scs-0123-service-s3"].status == Status.FAIL
+    assert res["scs-0123-storage-apis"].status == Status.PASS
+    assert res["scs-0123-service-compute"].status == Status.PASS
+    assert res["scs-0123-service-load-balancer"].fix  # a failure says how to fix it
+
+
+def test_0123_no_storage_fails():
+    res = by_id(c0123.run(ctx(services=services("compute"))))
+    assert res["scs-0123-storage-apis"].status == Status.FAIL
+
+
+def rule(direction, ethertype, *, group=None, prefix=None, default=True, custom=True, proto=None):
+    return SecurityGroupRuleRec(
+        id=f"{direction}-{ethertype}-{group}-{prefix}",
+        direction=direction,
+        ethertype=ethertype,
+        protocol=proto,
+        remote_group_id=group,
+        remote_ip_prefix=prefix,
+        used_in_default_sg=default,
+        used_in_non_default_sg=custom,
+    )
+
+
+NEUTRON_DEFAULTS = (
+    rule("egress", "IPv4"),
+    rule("egress", "IPv6"),
+    rule("ingress", "IPv4", group="PARENT", custom=False),
+    rule("ingress", "IPv6", group="PARENT", custom=False),
+)
+
+
+def test_0115_neutron_defaults_pass():
+    [f] = c0115.run(ctx(default_sg_rules=NEUTRON_DEFAULTS))
+    assert f.status == Status.PASS
+
+
+def test_0115_open_ssh_fails():
+    rules = (*NEUTRON_DEFAULTS, rule("ingress", "IPv4", prefix="0.0.0.0/0", proto="tcp"))
+    [f] = c0115.run(ctx(default_sg_rules=rules))
+    assert f.status == Status.FAIL
+    assert "from 0.0.0.0/0" in f.reason
+
+
+def test_0115_parent_rule_in_custom_groups_fails():
+    rules = (rule("egress", "IPv4"), rule("egress", "IPv6"),
+             rule("ingress", "IPv4", group="PARENT", custom=True))  # fmt: skip
+    [f] = c0115.run(ctx(default_sg_rules=rules))
+    assert f.status == Status.FAIL and "custom security groups" in f.reason
+
+
+def test_0115_missing_ipv6_egress_fails():
+    rules = (rule("egress", "IPv4"),)
+    [f] = c0115.run(ctx(default_sg_rules=rules))
+    assert f.status == Status.FAIL
+    assert "no IPv6 egress rule for default" in f.reason
+
+
+def test_0116_without_key_manager():
+    res = by_id(c0116.run(ctx(services=services("compute"))))
+    assert res["scs-0116-presence"].status == Status.FAIL
+    assert res["scs-0116-permissions"].status == Status.PASS
+
+
+def test_0116_permissions_need_resources_flag():
+    res = by_id(c0116.run(ctx(services=services("key-manager"))))
+    assert res["scs-0116-presence"].status == Status.PASS
+    assert res["scs-0116-permissions"].status == Status.SKIP
+    assert "--with-resources" in res["scs-0116-permissions"].reason
+
+
+def test_0125_http_endpoints_warn_https_pass():
+    warn = c0125.run(ctx(services=services("compute", "image")))
+    assert [f.status for f in warn] == [Status.WARN, Status.WARN]
+    ok = c0125.run(ctx(services=services("compute", scheme="https")))
+    assert [f.status for f in ok] == [Status.PASS]
+
+
+def net(name, external=False, default=False):
+    return NetworkRec(id=name, name=name, is_router_external=external, is_default=default)
+
+
+def test_0126_one_default_external_network():
+    [f] = c0126.run(ctx(networks=(net("public", True, True), net("private"))))
+    assert f.status == Status.PASS
+    [f] = c0126.run(ctx(networks=(net("a", True, True), net("b", True, True))))
+    assert f.status == Status.WARN and "2 external networks" in f.reason
+    [f] = c0126.run(ctx(networks=(net("private"),)))
+    assert f.status == Status.WARN
