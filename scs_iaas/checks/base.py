@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
 from scs_iaas.findings import Finding, Status
@@ -68,6 +69,10 @@ class Test:
     def failed(
         self, reason: str, resource: str = "", fix: str | None = None, **details: object
     ) -> Finding:
+        """FAIL for a main target; for a recommended one a WARN that still records the
+        official suite's FAIL (``details["official"]``), which is what verdicts count."""
+        if target_of(self.id) in ("recommended", "preview"):
+            return self.finding(Status.WARN, reason, resource, fix, official="FAIL", **details)
         return self.finding(Status.FAIL, reason, resource, fix, **details)
 
     def warned(
@@ -80,6 +85,18 @@ class Test:
 
     def aborted(self, reason: str, resource: str = "") -> Finding:
         return self.finding(Status.ABORT, reason, resource)
+
+
+@cache
+def target_of(test_id: str) -> str | None:
+    """main/recommended/preview of a test id in the effective certificate version."""
+    from scs_iaas.standards import scope
+
+    for module in scope.get_version(scope.DEFAULT_VERSION).modules:
+        target = module.target_of(test_id)
+        if target:
+            return target
+    return None
 
 
 def std_url(doc: str) -> str:
