@@ -9,8 +9,11 @@ accepts securely erasing disks between tenants, which a host cannot show.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from scs_iaas.findings import Finding, Status
 from scs_iaas.host.bench_disk import SCS_0110_MAX_LATENCY_MS, SCS_0110_MIN_IOPS, DiskBench
+from scs_iaas.host.bench_encryption import EncryptionBench
 from scs_iaas.host.block import StorageFacts, StorageTarget
 from scs_iaas.host.novaconf import NovaConf
 
@@ -153,3 +156,20 @@ def check_disk_bench(result: DiskBench) -> Finding:
         result.target,
         "local SSD/NVMe with power-loss protection (no write-back cache stalls) for the `s` flavors",
     )
+
+
+def check_encryption_bench(result: EncryptionBench) -> list[Finding]:
+    """Both runs against scs-0110, plus the LUKS cost as one informational finding."""
+    raw, luks = check_disk_bench(result.raw), check_disk_bench(result.luks)
+    raw = replace(raw, id=f"{IOPS_ID}-raw", resource=f"{result.raw.target} (raw loop)")
+    luks = replace(luks, id=f"{IOPS_ID}-luks", resource=f"{result.luks.target} (LUKS2)")
+    overhead = Finding(
+        "scs-iaas-host-luks-overhead",
+        STANDARD,
+        VERSION,
+        Status.PASS,
+        f"LUKS2 {result.cipher} {result.key_size}-bit keeps {result.iops_ratio:.0%} of raw IOPS "
+        f"({result.luks.iops:.0f} vs {result.raw.iops:.0f}); p50 ×{result.p50_ratio:.2f}",
+        f"loop device on {result.backing_dir}",
+    )
+    return [raw, luks, overhead]

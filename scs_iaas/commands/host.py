@@ -1,0 +1,270 @@
+"""``scs-iaas host``: check the compute host underneath the cloud.
+
+``host check``      confidential computing, disk encryption and SSD (scs-0110), sensors,
+                    time sync (scs-0129) → findings; ``-f json`` adds the raw ``facts``.
+``host sensors``    every hwmon reading; ``--textfile DIR`` for node_exporter.
+``host bench-disk`` sequential O_DSYNC 4 KiB writes against scs-0110 (>1000 IOPS, <1 ms).
+``host bench-encryption``  the same job raw vs. LUKS2 on a loop device.
+
+Every reader takes ``--root`` (default ``/``) so a recorded tree can stand in for the host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+AREAS = ("cc", "storage", "sensors", "time")
+CHECK_FORMATS = ("text", "json", "junit", "html")
+
+
+def register(subparsers: Any) -> None:
+    host = subparsers.add_parser("host", help="check the compute host (CC, encryption, sensors)")
+    sub = host.add_subparsers(dest="host_command", metavar="HOST_COMMAND", required=True)
+
+    check = sub.add_parser("check", help="judge this host: CC, LUKS/SSD, sensors, time sync")
+    _root_arg(check)
+    check.add_argument("-f", "--format", choices=CHECK_FORMATS, default="text")
+    check.add_argument(
+        "--only",
+        default=",".join(AREAS),
+        help=f"comma-separated subset of {','.join(AREAS)} (default: all)",
+    )
+    check.add_argument(
+        "--instances-path",
+        help="Nova's instances path (default: nova.conf instances_path or /var/lib/nova/instances)",
+    )
+    check.add_argument("--nova-conf", default="/etc/nova/nova.conf", help="under --root")
+    check.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    check.set_defaults(func=run_check)
+
+    sensors = sub.add_parser("sensors", help="hwmon readings (the hddtemp successor)")
+    _root_arg(sensors)
+    sensors.add_argument("-f", "--format", choices=("text", "json"), default="text")
+    sensors.add_argument(
+        "--textfile",
+        metavar="DIR",
+        type=Path,
+        help="also write DIR/scs_iaas_hwmon.prom for node_exporter's textfile collector",
+    )
+    sensors.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    sensors.set_defaults(func=run_sensors)
+
+    bench = sub.add_parser("bench-disk", help="scs-0110 write test: O_DSYNC 4 KiB writes")
+    bench.add_argument("path", type=Path, help="a directory (scratch file) or a block device")
+    _bench_args(bench)
+    bench.set_defaults(func=run_bench_disk)
+
+    enc = sub.add_parser("bench-encryption", help="LUKS2 overhead: loop device raw vs. LUKS2")
+    enc.add_argument(
+        "--dir", type=Path, default=Path("/var/tmp"), help="where the loop backing file goes"
+    )
+    enc.add_argument(
+        "--key-size",
+        type=int,
+        default=256,
+        choices=(256, 512),
+        help="XTS key bits: 256 = AES-128 (SCS benchmark, default), 512 = AES-256",
+    )
+    _bench_args(enc)
+    enc.set_defaults(func=run_bench_encryption)
+
+
+def _root_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--root", default="/", help="read the host from this tree (default: /)")
+
+
+def _bench_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--count", type=int, help="number of writes (default 2000)")
+    p.add_argument("--size", help="total bytes instead of --count, e.g. 8M (4 KiB per write)")
+    p.add_argument("--engine", choices=("auto", "fio", "builtin"), default="auto")
+    p.add_argument("-f", "--format", choices=CHECK_FORMATS, default="text")
+
+
+_SIZE = re.compile(r"^(\d+)\s*([kmg]?)(?:i?b)?$", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """``8M`` → 8 MiB; binary multiples, as fio reads them."""
+    from scs_iaas.errors import InputError
+
+    m = _SIZE.match(text.strip())
+    if not m:
+        raise InputError(f"--size {text!r}: expected a number with optional k/M/G, e.g. 8M")
+    power: int = "_kmg".index(m[2].lower() or "_")
+    return int(m[1]) * int(1024**power)
+
+
+def write_count(args: argparse.Namespace) -> int:
+    from scs_iaas.errors import InputError
+    from scs_iaas.host.bench_disk import BLOCK_SIZE, DEFAULT_COUNT
+
+    if args.count is not None and args.size is not None:
+        raise InputError("give --count or --size, not both")
+    if args.size is not None:
+        count = parse_size(args.size) // BLOCK_SIZE
+        if count < 1:
+            raise InputError(f"--size {args.size}: smaller than one {BLOCK_SIZE}-byte write")
+        return count
+    count = DEFAULT_COUNT if args.count is None else args.count
+    if count < 1:
+        raise InputError(f"--count {count}: need at least one write")
+    return count
+
+
+def parse_only(text: str) -> tuple[str, ...]:
+    from scs_iaas.errors import InputError
+
+    areas = tuple(a.strip() for a in text.split(",") if a.strip())
+    unknown = [a for a in areas if a not in AREAS]
+    if unknown or not areas:
+        raise InputError(f"--only {text!r}: choose from {','.join(AREAS)}")
+    return areas
+
+
+def host_check(
+    root_path: str,
+    only: tuple[str, ...] = AREAS,
+    instances_path: str | None = None,
+    nova_conf: str = "/etc/nova/nova.conf",
+) -> tuple[list[Any], dict[str, Any]]:
+    """Read the facts of the chosen areas and judge them: (findings, facts as plain data)."""
+    from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, read_nova_conf
+    from scs_iaas.host.root import HostRoot
+
+    root = HostRoot.of(root_path)
+    nova = read_nova_conf(root, nova_conf)
+    findings: list[Any] = []
+    facts: dict[str, Any] = {"root": str(root.path), "nova": asdict(nova) if nova else None}
+    if "cc" in only:
+        from scs_iaas.checks import host_confidential_computing
+        from scs_iaas.host.cpu import read_confidential
+
+        cc = read_confidential(root)
+        facts["confidential_computing"] = asdict(cc)
+        findings += host_confidential_computing.check(cc, nova)
+    if "storage" in only:
+        from scs_iaas.checks import host_storage
+        from scs_iaas.host.block import read_storage
+
+        path = instances_path or (nova.instances_path if nova else None) or DEFAULT_INSTANCES_PATH
+        storage = read_storage(root, path)
+        facts["storage"] = asdict(storage)
+        findings += host_storage.check(storage, nova)
+    if "sensors" in only:
+        from scs_iaas.checks import host_sensors
+        from scs_iaas.host.hwmon import read_hwmon
+
+        hw = read_hwmon(root)
+        facts["sensors"] = asdict(hw)
+        findings += host_sensors.check(hw)
+    if "time" in only:
+        from scs_iaas.checks import host_timesync
+        from scs_iaas.host.timesync import read_timesync
+
+        ts = read_timesync(root)
+        facts["timesync"] = asdict(ts)
+        findings += host_timesync.check(ts)
+    return findings, facts
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from scs_iaas.findings import exit_code
+    from scs_iaas.report import emit
+
+    findings, facts = host_check(
+        args.root, parse_only(args.only), args.instances_path, args.nova_conf
+    )
+    emit(
+        findings,
+        args.format,
+        title=f"scs-iaas host check ({args.root})",
+        extra={"facts": facts, "verbose": args.verbose},
+    )
+    return exit_code(findings)
+
+
+def _sensor_table(hw: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scs_iaas.checks.host_sensors import UNITS
+
+    table = Table(title="hwmon sensors")
+    for col in ("chip", "name", "device", "sensor", "label", "value", "max", "crit"):
+        table.add_column(col, justify="right" if col in ("value", "max", "crit") else "left")
+    for chip in hw.chips:
+        for s in chip.sensors:
+            style = "bold red" if s.at_crit else "yellow" if s.at_max else ""
+            unit = UNITS[s.kind]
+            table.add_row(
+                chip.chip,
+                chip.name,
+                chip.block_device,
+                s.sensor,
+                s.label,
+                f"[{style}]{s.value:g} {unit}[/]" if style else f"{s.value:g} {unit}",
+                "" if s.max is None else f"{s.max:g}",
+                "" if s.crit is None else f"{s.crit:g}",
+            )
+    Console(highlight=False).print(table)
+
+
+def run_sensors(args: argparse.Namespace) -> int:
+    from scs_iaas.checks import host_sensors
+    from scs_iaas.findings import exit_code
+    from scs_iaas.host.hwmon import read_hwmon
+    from scs_iaas.host.root import HostRoot
+    from scs_iaas.report import emit
+
+    hw = read_hwmon(HostRoot.of(args.root))
+    findings = host_sensors.check(hw)
+    if args.textfile is not None:
+        from scs_iaas.host.prom import write_textfile
+
+        written = write_textfile(hw, args.textfile)
+        print(f"wrote {written}", file=sys.stderr)
+    if args.format == "text" and hw.chips:
+        _sensor_table(hw)
+    extra = {"facts": asdict(hw), "verbose": args.verbose}
+    emit(findings, args.format, title="scs-iaas host sensors", extra=extra)
+    return exit_code(findings)
+
+
+def run_bench_disk(args: argparse.Namespace) -> int:
+    from scs_iaas.checks.host_storage import check_disk_bench
+    from scs_iaas.findings import exit_code
+    from scs_iaas.host import bench_disk
+    from scs_iaas.report import emit
+
+    result = bench_disk.run(args.path, write_count(args), args.engine)
+    findings = [check_disk_bench(result)]
+    emit(
+        findings,
+        args.format,
+        title="scs-iaas host bench-disk",
+        extra={"facts": asdict(result), "verbose": True},
+    )
+    return exit_code(findings)
+
+
+def run_bench_encryption(args: argparse.Namespace) -> int:
+    from scs_iaas.checks.host_storage import check_encryption_bench
+    from scs_iaas.findings import exit_code
+    from scs_iaas.host import bench_encryption
+    from scs_iaas.report import emit
+
+    result = bench_encryption.run(args.dir, write_count(args), args.engine, args.key_size)
+    findings = check_encryption_bench(result)
+    facts = {**asdict(result), "iops_ratio": result.iops_ratio, "p50_ratio": result.p50_ratio}
+    emit(
+        findings,
+        args.format,
+        title="scs-iaas host bench-encryption",
+        extra={"facts": facts, "verbose": True},
+    )
+    return exit_code(findings)
