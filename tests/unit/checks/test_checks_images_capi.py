@@ -21,3 +21,22 @@ def test_capi_images_need_ubuntu_2204_or_newer():
         "image ubuntu-capi-image-v1.24.0": Status.FAIL,
         "image k8s node": Status.FAIL,
     }
+
+
+def test_0101_rng_properties_are_recommended_warnings():
+    from scs_iaas.checks import scs_0101_entropy as c0101
+    from scs_iaas.cloud.snapshot import FlavorRec
+
+    flavors = (
+        FlavorRec(
+            id="1", name="a", vcpus=1, ram=1024, disk=0, extra_specs={"hw_rng:allowed": "True"}
+        ),
+        FlavorRec(id="2", name="b", vcpus=1, ram=1024, disk=0),
+        FlavorRec(id="3", name="private", vcpus=1, ram=1024, disk=0, is_public=False),
+    )
+    images = (ImageRec(id="1", name="x", properties={"hw_rng_model": "virtio"}),)
+    res = {f.id: f for f in c0101.run(ctx(flavors=flavors, images=images))}
+    fl = res["scs-0101-flavor-property"]
+    assert fl.status == Status.WARN and fl.details["official"] == "FAIL"
+    assert "1 of 2 public flavors" in fl.reason and ": b" in fl.reason
+    assert res["scs-0101-image-property"].status == Status.PASS
