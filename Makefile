@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup lint typecheck unit integration box-install bench clean
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install bench clean
+
+# Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
+# host benchmarks. Installed only when missing (root, Debian 12).
+SYS_PKGS := chromium fio cryptsetup
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,6 +18,13 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+sys-deps:
+	@missing=$$(for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 box-install: setup
 	@$(BIN)/scs-iaas box install
@@ -31,7 +42,7 @@ unit: setup
 integration: box-install
 	$(BIN)/pytest tests/integration -q
 
-test: setup box-install lint typecheck
+test: setup sys-deps box-install lint typecheck
 	$(BIN)/pytest tests
 
 demo: box-install

@@ -1,0 +1,163 @@
+"""`scs-iaas check` against the real local cloud: run as a user would (a subprocess), parse
+what it prints, and break resources on purpose to see them caught with the right id."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+DATA = Path(__file__).parent.parent / "data"
+
+
+def run_cli(box, *args: str, cloud: str | None = None, timeout: float = 180):
+    env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(box.clouds_yaml))
+    env.pop("OS_CLOUD", None)
+    cmd = [sys.executable, "-m", "scs_iaas", *args]
+    if cloud:
+        cmd += ["--os-cloud", cloud]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def check_json(box, *args: str):
+    proc = run_cli(box, "check", "-f", "json", *args, cloud=box.member_cloud)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout), proc
+
+
+def official_ids() -> list[str]:
+    lines = (DATA / "scs-api-test-ids.txt").read_text().splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def test_check_reports_every_official_test_id(box):
+    doc, proc = check_json(box)
+    results = doc["results"]
+    missing = [i for i in official_ids() if i not in results]
+    assert missing == []
+    assert "scs-0117-test-backup" in results  # SKIP without --with-resources
+    assert doc["versions"]["v5.1"]["main"] in ("PASS", "FAIL", "TENTATIVE")
+    assert "Traceback" not in proc.stderr
+    for f in doc["findings"]:
+        assert f["status"] in ("PASS", "FAIL", "WARN", "SKIP", "ABORT")
+        if f["status"] in ("FAIL", "ABORT"):
+            assert f["reason"], f
+
+
+def test_check_costs_a_handful_of_requests(box):
+    doc, _ = check_json(box)
+    # token + flavors + 2 image lists + volume types + default SG rules + networks, plus
+    # version discovery; the official suite makes 8 for its 84 tests
+    assert doc["api_requests"] <= 12, doc["api_requests"]
+
+
+def test_admin_credentials_are_refused_unless_allowed(box):
+    proc = run_cli(box, "check", "--tests", "scs-0123", cloud=box.admin_cloud)
+    assert proc.returncode == 2
+    assert "plain member" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    ok = run_cli(box, "check", "--tests", "scs-0123", "--allow-admin", cloud=box.admin_cloud)
+    assert ok.returncode in (0, 1), ok.stderr
+
+
+def test_unknown_cloud_is_a_one_line_error(box):
+    proc = run_cli(box, "check", cloud="no-such-cloud")
+    assert proc.returncode == 2
+    assert "no-such-cloud" in proc.stderr and "Traceback" not in proc.stderr
+    assert "box-member" in proc.stderr  # lists the known entries
+
+
+def test_broken_resources_are_caught(box, admin_conn):
+    tag = secrets.token_hex(3)
+    bad_flavor_name = f"SCS-2C-4ou-10n-{tag}"
+    bad_type_name = f"scs-iaas-test-double-{tag}"
+    bad_image_name = f"scs-iaas-test-baddate-{tag}"
+    made = []
+    try:
+        made.append(
+            (
+                "flavor",
+                admin_conn.compute.create_flavor(name=bad_flavor_name, vcpus=2, ram=4096, disk=10),
+            )
+        )
+        made.append(
+            (
+                "type",
+                admin_conn.block_storage.create_type(
+                    name=bad_type_name, description="[scs:encrypted,encrypted] twice"
+                ),
+            )
+        )
+        img = admin_conn.image.create_image(
+            name=bad_image_name,
+            disk_format="raw",
+            container_format="bare",
+            visibility="public",
+            image_build_date="2024-13-01",
+            architecture="x86_64",
+        )
+        made.append(("image", img))
+        doc, _ = check_json(
+            box, "--tests", "scs-0100-syntax|scs-0114-syntax|scs-0102-prop-image_build_date"
+        )
+        by = {(f["id"], f["resource"]): f for f in doc["findings"]}
+        syntax = by[("scs-0100-syntax-check", f"flavor {bad_flavor_name}")]
+        assert syntax["status"] == "FAIL" and "position" in syntax["reason"]
+        vt = by[("scs-0114-syntax-check", bad_type_name)]
+        assert vt["status"] == "FAIL" and "encrypted" in vt["reason"]
+        hits = [
+            f
+            for (i, r), f in by.items()
+            if i == "scs-0102-prop-image_build_date" and bad_image_name in r
+        ]
+        assert hits and hits[0]["status"] == "FAIL", hits
+        assert doc["results"]["scs-0100-syntax-check"] == "FAIL"
+    finally:
+        for kind, res in reversed(made):
+            if kind == "flavor":
+                admin_conn.compute.delete_flavor(res, ignore_missing=True)
+            elif kind == "type":
+                admin_conn.block_storage.delete_type(res, ignore_missing=True)
+            else:
+                admin_conn.image.delete_image(res, ignore_missing=True)
+
+
+def test_standard_flavor_with_wrong_ram_is_caught(box, admin_conn):
+    """Replace SCS-2V-4-20s by one with half the RAM, check, then put the right one back."""
+    from scs_iaas.standards.flavors import standard_flavors
+
+    want = next(f for f in standard_flavors("all") if f.name == "SCS-2V-4-20s")
+    old = admin_conn.compute.find_flavor(want.name, ignore_missing=True)
+    if old is not None:
+        admin_conn.compute.delete_flavor(old)
+    bad = admin_conn.compute.create_flavor(
+        name=want.name, vcpus=want.vcpus, ram=want.ram_mib // 2, disk=want.disk_gb or 0
+    )
+    try:
+        admin_conn.compute.create_flavor_extra_specs(bad, dict(want.extra_specs))
+        doc, _ = check_json(box, "--tests", "scs-0103-flavor-2v-4-20s$")
+        [f] = [f for f in doc["findings"] if f["id"] == "scs-0103-flavor-2v-4-20s"]
+        assert f["status"] == "FAIL"
+        assert f"ram {want.ram_mib // 2} MiB, expected {want.ram_mib}" in f["reason"]
+        assert f["fix"].startswith("scs-iaas manage flavors")
+    finally:
+        admin_conn.compute.delete_flavor(bad, ignore_missing=True)
+        good = admin_conn.compute.create_flavor(
+            name=want.name, vcpus=want.vcpus, ram=want.ram_mib, disk=want.disk_gb or 0
+        )
+        admin_conn.compute.create_flavor_extra_specs(good, dict(want.extra_specs))
+
+
+@pytest.mark.parametrize("fmt", ["junit", "html", "scs-yaml", "text"])
+def test_every_format_renders_on_the_live_cloud(box, fmt, tmp_path):
+    out = tmp_path / f"report.{fmt}"
+    proc = run_cli(box, "check", "-f", fmt, "-o", str(out), cloud=box.member_cloud)
+    assert proc.returncode in (0, 1), proc.stderr
+    text = out.read_text()
+    assert "scs-0103" in text
