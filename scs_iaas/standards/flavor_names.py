@@ -313,8 +313,6 @@ def _invalid_fields(f: FlavorName) -> str:
             return "gpu_freq and gpu_bandwidth must be 0..2"
         if f.gpu_bandwidth and f.gpu_vram is None:
             return "gpu_bandwidth needs gpu_vram"
-        if f.gpu_vram is not None and f.gpu_cu is None and not f.gpu_freq:
-            return "gpu_vram needs gpu_cu (a name cannot tell them apart otherwise)"
     return ""
 
 
