@@ -40,8 +40,10 @@ SEV_KINDS = (
 )
 
 
-def _finding(id: str, status: Status, reason: str, fix: str = "", **details: object) -> Finding:
-    return Finding(id, STANDARD, VERSION, status, reason, "host", fix, dict(details))
+def _finding(
+    id: str, status: Status, reason: str, fix: str = "", details: dict[str, object] | None = None
+) -> Finding:
+    return Finding(id, STANDARD, VERSION, status, reason, "host", fix, dict(details or {}))
 
 
 def _sev_slots(facts: CcFacts, kind: SevKind) -> int | None:

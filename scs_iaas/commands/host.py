@@ -211,7 +211,7 @@ def _sensor_table(hw: Any) -> None:
                 "" if s.max is None else f"{s.max:g}",
                 "" if s.crit is None else f"{s.crit:g}",
             )
-    Console(highlight=False).print(table)
+    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table)
 
 
 def run_sensors(args: argparse.Namespace) -> int:

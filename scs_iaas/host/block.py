@@ -191,8 +191,14 @@ def _rotational(disks: tuple[BlockDevice, ...]) -> bool | None:
 
 
 def _target(
-    role: str, label: str, path: str, paths: list[tuple[BlockDevice, ...]], extra: str = ""
+    role: str,
+    label: str,
+    path: str,
+    paths: list[tuple[BlockDevice, ...]],
+    extra: str = "",
+    device: str = "",
 ) -> StorageTarget:
+    """``paths[0]`` is shown as the chain; every path counts for disks and encryption."""
     disks = tuple(dict.fromkeys(p[0] for p in paths))
     encryption = next((e for e in (encryption_of(p) for p in paths) if e), "") or extra
     chain = paths[0]
@@ -200,7 +206,7 @@ def _target(
         role=role,
         label=label,
         path=path,
-        device=chain[-1].path,
+        device=device or chain[-1].path,
         chain=chain,
         disks=disks,
         encryption=encryption,
@@ -277,8 +283,7 @@ def osd_targets(
             continue
         above = [p for p in paths if len(p) > 1 and p[-2].name == dm and p[-1].type == "crypt"]
         tagged = "dm-crypt (ceph.encrypted=1)" if osd.get("ceph.encrypted") == "1" else ""
-        target = _target("ceph-osd", label, lv_path, hits + above, tagged)
-        targets.append(target)
+        targets.append(_target("ceph-osd", label, lv_path, above + hits, tagged, lv_path))
     return targets
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry, Gauge, generate_latest, write_to_textfile
 
 from scs_iaas.errors import ScsIaasError
-from scs_iaas.host.hwmon import HwmonFacts
+from scs_iaas.host.hwmon import HwmonFacts, clean_name
 
 TEXTFILE_NAME = "scs_iaas_hwmon.prom"
 
@@ -61,7 +61,7 @@ def registry_for(facts: HwmonFacts) -> CollectorRegistry:
     )
     block = Gauge("scs_iaas_hwmon_block_device", "Block device a drive temperature chip measures", ["chip", "device"], registry=reg)  # fmt: skip
     for chip in facts.chips:
-        names.labels(chip.chip, chip.name).set(1)
+        names.labels(chip.chip, clean_name(chip.name)).set(1)
         if chip.block_device:
             block.labels(chip.chip, chip.block_device).set(1)
         for s in chip.sensors:
