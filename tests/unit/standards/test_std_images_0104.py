@@ -1,0 +1,364 @@
+"""scs-0104 standard images: the v1 lists (checked against the recorded image list) and v2 rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from scs_iaas.findings import Status
+from scs_iaas.standards import images as im
+from scs_iaas.standards.images import ImageFacts
+from scs_iaas.standards.scope import RuleFinding, get_version, suite_results
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "standard_images.yaml"
+NOW = datetime(2026, 8, 1, tzinfo=UTC)
+NOBLE = "https://cloud-images.ubuntu.com/releases/noble/release-20260715/ubuntu-24.04-server-cloudimg-amd64.img"
+BOOKWORM = (
+    "https://cloud.debian.org/images/cloud/bookworm/20260710-1/debian-12-genericcloud-amd64.qcow2"
+)
+TRIXIE = "https://cloud.debian.org/images/cloud/trixie/latest/debian-13-genericcloud-amd64.qcow2"
+CAPI = "https://nbg1.your-objectstorage.com/osism/openstack-k8s-capi-images/ubuntu-2404-kube-v1.33/x.qcow2"
+
+
+def image(name: str, source: str | None = None, **props: Any) -> ImageFacts:
+    top = {k: props.pop(k) for k in list(props) if k in ("visibility", "os_hidden")}
+    if source is not None:
+        props["image_source"] = source
+    return ImageFacts(id=f"id-{name}", name=name, properties=props, **top)
+
+
+def results(images: list[ImageFacts], version: str = "v1") -> dict[str, RuleFinding]:
+    """Per test id the first finding (enough for single-image cases)."""
+    out: dict[str, RuleFinding] = {}
+    for f in im.check_standard_images(images, version=version):
+        out.setdefault(f.id, f)
+    return out
+
+
+# --- the lists as data ------------------------------------------------------------------------
+
+
+def recorded() -> dict[str, Any]:
+    return dict(yaml.safe_load(DATA.read_text(encoding="utf-8")))
+
+
+def test_v1_list_matches_the_recorded_image_list() -> None:
+    listed = [s for s in im.standard_images("v1") if s.listed]
+    expected = recorded()["images"]
+    assert [(s.name, s.status, s.source_prefixes, s.name_scheme) for s in listed] == [
+        (e["name"], e["status"], tuple(e["source_prefixes"]), e.get("name_scheme"))
+        for e in expected
+    ]
+
+
+def test_v4_list_matches_the_recorded_older_file() -> None:
+    listed = [s for s in im.standard_images("scs-0104-v1-1") if s.listed]
+    expected = recorded()["older_v4_file"]["images"]
+    assert [(s.name, s.status, s.source_prefixes, s.name_scheme) for s in listed] == [
+        (e["name"], e["status"], tuple(e["source_prefixes"]), e.get("name_scheme"))
+        for e in expected
+    ]
+
+
+def test_suite_only_specs_match_the_recorded_code_side_specs() -> None:
+    code_specs = {s["key"]: s for s in recorded()["code_side_specs"]["specs"]}
+    capi1 = code_specs["ubuntu-capi-image-1"]
+    debian13 = code_specs["Debian 13"]
+    suite_only = {s.source_test_id: s for s in im.standard_images("v1") if not s.listed}
+    assert suite_only["scs-0104-source-capi-1"].name_scheme == capi1["name_scheme"]
+    assert suite_only["scs-0104-source-capi-1"].source_prefixes == tuple(capi1["source_prefixes"])
+    assert suite_only["scs-0104-source-debian-13"].source_prefixes == tuple(
+        debian13["source_prefixes"]
+    )
+
+
+def test_v1_list_covers_every_official_0104_id_of_its_module() -> None:
+    module = get_version("v5.1").module("scs-0104-v1-2")
+    ids = {i for s in im.standard_images("v1") for i in (s.image_test_id, s.source_test_id) if i}
+    assert set(module.main) | set(module.recommended) <= ids
+    recorded_ids = recorded()["scs_compatible_iaas_v5_1_tests"]
+    assert set(module.main) == set(recorded_ids["module scs-0104-v1-2 (main/mandatory)"])
+    assert set(module.recommended) == set(recorded_ids["module scs-0104-v1-2-rec (recommended)"])
+
+
+def test_status_per_image_in_v5_list() -> None:
+    status = {(s.name, s.name_scheme): s.status for s in im.standard_images() if s.listed}
+    assert status[("Ubuntu 24.04", None)] == "mandatory"
+    assert status[("Debian 12", None)] == "recommended"
+    assert status[("ubuntu-capi-image", im.CAPI_SCHEME_2)] == "recommended"
+
+
+def test_unknown_list_is_refused_with_valid_names() -> None:
+    with pytest.raises(ValueError, match="scs-0104-v1-1"):
+        im.standard_images("v2")
+
+
+# --- check_standard_images --------------------------------------------------------------------
+
+
+def test_all_present_with_upstream_sources() -> None:
+    imgs = [
+        image("Ubuntu 24.04", NOBLE),
+        image("Debian 12", BOOKWORM),
+        image("ubuntu-capi-image-v1.33.2", CAPI),
+    ]
+    findings = im.check_standard_images(imgs)
+    assert {f.status for f in findings if f.id.startswith("scs-0104-source")} == {Status.PASS}
+    got = results(imgs)
+    for test_id in (
+        "scs-0104-image-ubuntu-2404",
+        "scs-0104-image-debian-12",
+        "scs-0104-image-capi-2",
+    ):
+        assert got[test_id].status is Status.PASS
+    module = get_version("v5.1").module("scs-0104-v1-2")
+    official = suite_results(findings)
+    assert all(official[i] is Status.PASS for i in module.main + module.recommended)
+
+
+def test_mandatory_missing_fails() -> None:
+    f = results([image("Debian 12", BOOKWORM)])["scs-0104-image-ubuntu-2404"]
+    assert f.status is Status.FAIL
+    assert "'Ubuntu 24.04'" in f.reason and "Ubuntu 24.04" in f.fix
+
+
+def test_recommended_missing_warns_but_the_suite_fails_it() -> None:
+    f = results([image("Ubuntu 24.04", NOBLE)])["scs-0104-image-debian-12"]
+    assert (f.status, f.official) == (Status.WARN, Status.FAIL)
+
+
+def test_optional_missing_is_skipped() -> None:
+    f = results([image("Ubuntu 24.04", NOBLE)])["scs-0104-image-ubuntu-2204"]
+    assert (f.status, f.official) == (Status.SKIP, Status.FAIL)
+
+
+def test_exact_name_lookup() -> None:
+    got = results([image("Ubuntu 24.04 LTS", NOBLE), image("ubuntu 24.04", NOBLE)])
+    assert got["scs-0104-image-ubuntu-2404"].status is Status.FAIL
+
+
+def test_private_images_are_not_looked_at() -> None:
+    got = results([image("Ubuntu 24.04", NOBLE, visibility="private")])
+    assert got["scs-0104-image-ubuntu-2404"].status is Status.FAIL
+    got = results([image("Ubuntu 24.04", NOBLE, visibility="community")])
+    assert got["scs-0104-image-ubuntu-2404"].status is Status.PASS
+
+
+def test_wrong_source_fails_for_any_status() -> None:
+    mirror = "https://mirror.example.com/noble.img"
+    f = results([image("Ubuntu 24.04", mirror)])["scs-0104-source-ubuntu-2404"]
+    assert f.status is Status.FAIL
+    assert mirror in f.reason
+    assert "https://cloud-images.ubuntu.com/releases/noble/" in f.fix
+    # an optional image present with a wrong source fails its source test as well
+    f = results([image("Ubuntu 20.04", mirror)])["scs-0104-source-ubuntu-2004"]
+    assert f.status is Status.FAIL
+
+
+def test_second_source_prefix_is_accepted() -> None:
+    got = results([image("Ubuntu 24.04", "https://cloud-images.ubuntu.com/noble/current/x.img")])
+    assert got["scs-0104-source-ubuntu-2404"].status is Status.PASS
+    got = results(
+        [image("Debian 12", "https://cdimage.debian.org/cdimage/cloud/bookworm/latest/x")]
+    )
+    assert got["scs-0104-source-debian-12"].status is Status.PASS
+
+
+def test_missing_image_source_would_abort_the_suite() -> None:
+    f = results([image("Ubuntu 24.04")])["scs-0104-source-ubuntu-2404"]
+    assert (f.status, f.official) == (Status.FAIL, Status.ABORT)
+
+
+def test_source_test_without_match_passes_vacuously() -> None:
+    f = results([])["scs-0104-source-debian-11"]
+    assert f.status is Status.PASS and "no image" in f.reason
+
+
+def test_capi_schemes_are_told_apart() -> None:
+    dash = image("ubuntu-capi-image-v1.33.2", CAPI)
+    blank = image("ubuntu-capi-image v1.32", CAPI)
+    assert results([dash])["scs-0104-image-capi-2"].status is Status.PASS
+    assert results([dash])["scs-0104-image-capi-1"].status is Status.SKIP
+    assert results([blank])["scs-0104-image-capi-1"].status is Status.PASS
+    assert results([blank])["scs-0104-image-capi-2"].status is Status.WARN
+
+
+def test_name_scheme_is_anchored_at_the_start_only() -> None:
+    # re.match semantics: a suffix after the version still matches, a prefix does not
+    assert (
+        results([image("ubuntu-capi-image-v1.33.2-rc1", CAPI)])["scs-0104-image-capi-2"].status
+        is Status.PASS
+    )
+    assert (
+        results([image("my-ubuntu-capi-image-v1.33", CAPI)])["scs-0104-image-capi-2"].status
+        is Status.WARN
+    )
+
+
+def test_every_scheme_match_gets_a_source_finding() -> None:
+    imgs = [
+        image("ubuntu-capi-image-v1.32.1", CAPI),
+        image("ubuntu-capi-image-v1.33.0", "https://example.org/capi.qcow2"),
+    ]
+    srcs = [f for f in im.check_standard_images(imgs) if f.id == "scs-0104-source-capi-2"]
+    assert {f.resource: f.status for f in srcs} == {
+        "ubuntu-capi-image-v1.32.1": Status.PASS,
+        "ubuntu-capi-image-v1.33.0": Status.FAIL,
+    }
+
+
+def test_v4_list_makes_ubuntu_2204_mandatory() -> None:
+    got = results([image("Ubuntu 24.04", NOBLE)], version="scs-0104-v1-1")
+    assert got["scs-0104-image-ubuntu-2204"].status is Status.FAIL
+    assert got["scs-0104-image-ubuntu-2404"].status is Status.PASS
+
+
+# --- v2 (draft) -------------------------------------------------------------------------------
+
+
+def generic(name: str, distro: str, version: str, source: str, **props: Any) -> ImageFacts:
+    merged = {"os_distro": distro, "os_version": version, "os_purpose": "generic", **props}
+    return image(name, source, **merged)
+
+
+def v2(images: list[ImageFacts], now: datetime = NOW) -> dict[str, list[RuleFinding]]:
+    out: dict[str, list[RuleFinding]] = {}
+    for f in im.check_standard_images_v2(images, now=now):
+        out.setdefault(f.id, []).append(f)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("now", "latest", "previous"),
+    [
+        (datetime(2026, 4, 29, 23, 59, tzinfo=UTC), "24.04", "22.04"),
+        (datetime(2026, 4, 30, tzinfo=UTC), "26.04", "24.04"),
+        (datetime(2027, 3, 1, tzinfo=UTC), "26.04", "24.04"),
+        (datetime(2025, 12, 31, tzinfo=UTC), "24.04", "22.04"),
+    ],
+)
+def test_ubuntu_lts_switches_on_april_30(now: datetime, latest: str, previous: str) -> None:
+    assert im.ubuntu_lts(now) == (latest, previous)
+
+
+@pytest.mark.parametrize(
+    ("now", "stable", "oldstable"),
+    [
+        (datetime(2025, 9, 8, tzinfo=UTC), 12, 11),  # trixie released 2025-08-09, one month grace
+        (datetime(2025, 9, 9, tzinfo=UTC), 13, 12),
+    ],
+)
+def test_debian_stable_with_one_month_grace(now: datetime, stable: int, oldstable: int) -> None:
+    (got_stable, _), (got_old, _) = im.debian_stable(now)
+    assert (got_stable, got_old) == (stable, oldstable)
+
+
+def test_v2_complete_cloud_passes() -> None:
+    imgs = [
+        generic(
+            "Ubuntu 26.04",
+            "ubuntu",
+            "26.04",
+            "https://cloud-images.ubuntu.com/releases/resolute/x.img",
+        ),
+        generic("Ubuntu 24.04", "ubuntu", "24.04", NOBLE),
+        generic("Debian 13", "debian", "13", TRIXIE),
+        generic("Debian 12", "debian", "12", BOOKWORM),
+        image(
+            "ubuntu-capi-image-v1.33.2",
+            CAPI,
+            os_purpose="k8snode",
+            image_description="https://github.com/osism/k8s-capi-images",
+        ),
+    ]
+    findings = im.check_standard_images_v2(imgs, now=NOW)
+    assert {f.status for f in findings} == {Status.PASS}
+    assert {f.id for f in findings} == {
+        im.V2_UBUNTU_LTS,
+        im.V2_UBUNTU_PREVIOUS_LTS,
+        im.V2_DEBIAN_STABLE,
+        im.V2_DEBIAN_OLDSTABLE,
+        im.V2_GENERIC_SOURCE,
+        im.V2_CAPI_PROPERTIES,
+        im.V2_CAPI_IMAGE,
+    }
+
+
+def test_v2_missing_latest_lts_fails_and_recommended_ones_warn() -> None:
+    got = v2([generic("Ubuntu 24.04", "ubuntu", "24.04", NOBLE)])
+    assert got[im.V2_UBUNTU_LTS][0].status is Status.FAIL
+    assert "26.04" in got[im.V2_UBUNTU_LTS][0].reason
+    assert got[im.V2_UBUNTU_PREVIOUS_LTS][0].status is Status.PASS
+    assert got[im.V2_DEBIAN_STABLE][0].status is Status.WARN
+    assert got[im.V2_CAPI_IMAGE][0].status is Status.WARN
+
+
+def test_v2_finds_images_by_properties_not_names() -> None:
+    got = v2([generic("my-noble", "ubuntu", "24.04", NOBLE)], now=datetime(2025, 5, 1, tzinfo=UTC))
+    assert got[im.V2_UBUNTU_LTS][0].status is Status.PASS
+    assert got[im.V2_UBUNTU_LTS][0].resource == "my-noble"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"os_purpose": "minimal"},
+        {"os_hidden": True},
+        {"visibility": "community"},
+        {"os_version": "24.10"},
+    ],
+)
+def test_v2_only_public_visible_generic_images_count(change: dict[str, Any]) -> None:
+    base = generic("Ubuntu 24.04", "ubuntu", "24.04", NOBLE, **change)
+    got = v2([base], now=datetime(2025, 5, 1, tzinfo=UTC))
+    assert got[im.V2_UBUNTU_LTS][0].status is Status.FAIL
+
+
+def test_v2_generic_source_must_be_the_vendor_url_of_its_codename() -> None:
+    wrong_codename = generic(
+        "Ubuntu 24.04", "ubuntu", "24.04", "https://cloud-images.ubuntu.com/releases/jammy/x.img"
+    )
+    got = v2([wrong_codename])
+    f = got[im.V2_GENERIC_SOURCE][0]
+    assert f.status is Status.FAIL
+    assert "https://cloud-images.ubuntu.com/releases/noble/" in f.fix
+
+
+def test_v2_generic_source_unknown_codename_warns() -> None:
+    got = v2(
+        [generic("Ubuntu 28.04", "ubuntu", "28.04", "https://cloud-images.ubuntu.com/releases/x/")]
+    )
+    assert got[im.V2_GENERIC_SOURCE][0].status is Status.WARN
+
+
+def test_v2_other_distros_need_no_vendor_url() -> None:
+    got = v2([generic("Alma 9", "almalinux", "9", "https://mirror.example.com/alma.qcow2")])
+    assert im.V2_GENERIC_SOURCE not in got
+
+
+def test_v2_capi_image_properties() -> None:
+    bad = image("ubuntu-capi-image v1.30.1", CAPI, os_purpose="generic", image_description="x")
+    got = v2([bad])
+    f = got[im.V2_CAPI_PROPERTIES][0]
+    assert f.status is Status.FAIL
+    assert "os_purpose 'generic'" in f.reason and "image_description 'x'" in f.reason
+    # the blank scheme is covered by the property rule but does not count as present
+    assert got[im.V2_CAPI_IMAGE][0].status is Status.WARN
+
+
+def test_v2_capi_tolerated_source() -> None:
+    tolerated = (
+        "https://swift.services.a.regiocloud.tech/swift/v1/AUTH_b182637428444b9aa302bb8d5a5a418c/"
+        "openstack-k8s-capi-images/ubuntu-2404-kube-v1.33/x.qcow2"
+    )
+    ok = image(
+        "ubuntu-capi-image-v1.33.1",
+        tolerated,
+        os_purpose="k8snode",
+        image_description="https://github.com/osism/k8s-capi-images",
+    )
+    assert v2([ok])[im.V2_CAPI_PROPERTIES][0].status is Status.PASS
