@@ -183,3 +183,11 @@ def test_grade_downgrades_recommended_failures_only() -> None:
     assert scope.grade("scs-0114-syntax-check", m, False) is Status.FAIL
     assert scope.grade("scs-0114-encrypted-type", m, False) is Status.WARN
     assert scope.grade("scs-0114-encrypted-type", m, True) is Status.PASS
+
+
+def test_verdict_abort_alone_fails() -> None:
+    results = all_pass("v5.1")
+    results["scs-0115-default-rules"] = Status.ABORT
+    vv = scope.verdict("v5.1", results)
+    assert vv.main == "FAIL"
+    assert vv.line.endswith("passed, 1 aborted)")
