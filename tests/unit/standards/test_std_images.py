@@ -603,3 +603,13 @@ def test_check_image_metadata_one_bad_image_fails_the_id() -> None:
     results = suite_results(findings)
     assert results[im.PROP_MIN_DISK] is Status.FAIL
     assert results[im.PROP_ARCHITECTURE] is Status.PASS
+
+
+def test_recency_image_manager_rename_in_parentheses_is_not_a_date_marker() -> None:
+    # openstack-image-manager renames rotated images "Name (version)"; the suite only knows
+    # " YYYYMMDD"/" YYYY-MM-DD"/" old"/" prev", so such an image passes only when hidden.
+    old = img("Ubuntu 24.04 (20260501)", **OLD)
+    fresh = img("Ubuntu 24.04")
+    assert recency([old, fresh])[old.name].status is Status.WARN
+    hidden = img("Ubuntu 24.04 (20260501)", os_hidden=True, **OLD)
+    assert recency([hidden, fresh])[hidden.name].status is Status.PASS
