@@ -9,6 +9,7 @@ lsblk/lvs run on the live host or come from ``<root>/_commands/{lsblk,lvs}.json`
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,6 +290,7 @@ def osd_targets(
 
 def read_storage(root: HostRoot, instances_path: str) -> StorageFacts:
     """Targets for the instances path (if it exists under root) and every Ceph OSD."""
+    instances_path = os.path.normpath("/" + instances_path.lstrip("/"))
     notes: list[str] = []
     lsblk = root.command("lsblk.json", LSBLK_ARGV)
     if lsblk is None or not lsblk.ok:

@@ -35,7 +35,12 @@ def test_mountinfo_fields_and_escapes() -> None:
     )
     assert len(mounts) == 1
     m = mounts[0]
-    assert (m.mountpoint, m.source, m.fstype, m.maj_min) == ("/mnt two", "/dev/root", "ext3", "98:0")
+    assert (m.mountpoint, m.source, m.fstype, m.maj_min) == (
+        "/mnt two",
+        "/dev/root",
+        "ext3",
+        "98:0",
+    )
 
 
 def test_mount_of_longest_prefix_not_string_prefix() -> None:
@@ -58,7 +63,7 @@ def test_lsblk_paths_run_from_disk_to_node() -> None:
 
 def test_epyc_instances_on_luks2_nvme() -> None:
     facts = read_storage(tree("epyc-snp"), INSTANCES)
-    inst = [t for t in facts.targets if t.role == "nova-instances"][0]
+    inst = next(t for t in facts.targets if t.role == "nova-instances")
     assert inst.device == "/dev/mapper/nova-instances"
     assert inst.encryption == "LUKS2"  # from /sys/block/dm-0/dm/uuid CRYPT-LUKS2-…
     assert inst.rotational is False
@@ -114,7 +119,7 @@ def test_no_instances_path_is_a_note() -> None:
 def test_bad_lsblk_json_names_the_source(tmp_path: Path) -> None:
     (tmp_path / "_commands").mkdir()
     (tmp_path / "_commands/lsblk.json").write_text("{not json")
-    with pytest.raises(InputError, match="lsblk.json: not JSON"):
+    with pytest.raises(InputError, match=r"lsblk\.json: not JSON"):
         read_storage(HostRoot.of(tmp_path), INSTANCES)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scs_iaas.checks.host_confidential_computing import check, check_nova_sev
-from scs_iaas.findings import Status
+from scs_iaas.findings import Finding, Status
 from scs_iaas.host.cpu import CpuInfo, read_confidential
 from scs_iaas.host.novaconf import read_nova_conf
 from scs_iaas.host.root import HostRoot
@@ -14,7 +14,7 @@ from scs_iaas.host.root import HostRoot
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 
 
-def judged(name: str) -> dict[str, object]:
+def judged(name: str) -> dict[str, Finding]:
     root = HostRoot.of(HOSTS / name)
     return {f.id: f for f in check(read_confidential(root), read_nova_conf(root))}
 

@@ -111,7 +111,7 @@ def test_domcapabilities_sgx_tdx() -> None:
 
 def test_domcapabilities_without_features_and_bad_xml() -> None:
     assert not parse_domcapabilities("<domainCapabilities/>").sev_supported
-    with pytest.raises(InputError, match="virsh-out.xml: not XML"):
+    with pytest.raises(InputError, match=r"virsh-out\.xml: not XML"):
         parse_domcapabilities("<domainCapabilities>", "virsh-out.xml")
 
 

@@ -12,10 +12,6 @@ from scs_iaas.host.root import HostRoot
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 
 
-def chips(name: str) -> dict[str, object]:
-    return {c.name + ":" + c.chip: c for c in read_hwmon(HostRoot.of(HOSTS / name)).chips}
-
-
 def test_clean_name_like_node_exporter() -> None:
     assert clean_name("coretemp.0") == "coretemp_0"
     assert clean_name("0000:00:18.3") == "0000:00:18_3"
@@ -56,7 +52,7 @@ def test_epyc_k10temp_and_nvme_mapped_to_namespaces() -> None:
 
 def test_drivetemp_maps_to_sd_disk_and_uncovered_disk_is_listed() -> None:
     hw = read_hwmon(HostRoot.of(HOSTS / "epyc-sev-off"))
-    drive = [c for c in hw.chips if c.name == "drivetemp"][0]
+    drive = next(c for c in hw.chips if c.name == "drivetemp")
     assert drive.block_device == "sda"
     assert drive.chip == "target0:0:0_0:0:0:0"
     assert drive.sensors[0].at_max and not drive.sensors[0].at_crit
@@ -65,7 +61,7 @@ def test_drivetemp_maps_to_sd_disk_and_uncovered_disk_is_listed() -> None:
 
 def test_fans_and_voltages_in_si_units() -> None:
     hw = read_hwmon(HostRoot.of(HOSTS / "xeon-sgx-tdx"))
-    board = [c for c in hw.chips if c.name == "nct6798"][0]
+    board = next(c for c in hw.chips if c.name == "nct6798")
     values = {s.sensor: (s.kind, s.label, s.value) for s in board.sensors}
     assert values["fan1"] == ("fan", "fan1", 1205.0)
     assert values["in0"] == ("in", "Vcore", 1.032)
