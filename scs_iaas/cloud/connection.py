@@ -1,6 +1,8 @@
 """Connect to a cloud named in clouds.yaml (or OS_* variables), count every HTTP request.
 
-This is the only module that creates openstacksdk connections. Errors become one-line
+This is the only module that creates sessions and openstacksdk connections. clouds.yaml is
+read by openstacksdk's own loader (``openstack.config``: search path, secure.yaml, OS_*
+variables); reads then go through the keystoneauth session directly. Errors become one-line
 ``CloudError``s that name the cloud and what went wrong; secrets never reach the message.
 """
 
@@ -32,7 +34,7 @@ class ApiCall:
 
 @dataclass
 class ApiCounter:
-    """Every HTTP request a connection made (token requests included)."""
+    """Every HTTP request a session made (token requests included)."""
 
     calls: list[ApiCall] = field(default_factory=list)
     first_request_at: float | None = None
@@ -69,18 +71,79 @@ class ApiCounter:
         return f"{self.count} API requests ({self.writes} writes)"
 
 
-@dataclass
 class Cloud:
-    """A connected cloud: the SDK connection, who we are there, and the request log."""
+    """A connected cloud: a keystoneauth session, who we are there, and the request log.
 
-    name: str
-    conn: openstack.connection.Connection
-    counter: ApiCounter
-    roles: tuple[str, ...]
-    project_id: str | None
-    user_id: str | None
-    catalog: tuple[dict[str, Any], ...]
-    auth_url: str
+    Reads go straight through the session (``get``/``list``): one GET per list, no version
+    discovery, and no import of the SDK's service proxies. ``conn`` (the openstacksdk
+    Connection, for writes) is built on first use on the same session, so every request of
+    both paths is counted.
+    """
+
+    def __init__(self, name: str, region: Any, session: Any, counter: ApiCounter) -> None:
+        self.name = name
+        self.region = region
+        self.session = session
+        self.counter = counter
+        self.roles: tuple[str, ...] = ()
+        self.project_id: str | None = None
+        self.user_id: str | None = None
+        self.catalog: tuple[dict[str, Any], ...] = ()
+        self.auth_url = str((region.config.get("auth") or {}).get("auth_url", "?"))
+        self._conn: Any = None
+
+    @property
+    def conn(self) -> openstack.connection.Connection:
+        if self._conn is None:
+            import openstack.connection
+
+            self._conn = openstack.connection.Connection(config=self.region)
+        conn: openstack.connection.Connection = self._conn
+        return conn
+
+    def _filter(self, service_type: str) -> dict[str, Any]:
+        return {
+            "service_type": service_type,
+            "interface": self.region.config.get("interface") or "public",
+            "region_name": self.region.region_name or None,
+        }
+
+    def get(
+        self,
+        service_type: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        microversion: str | None = None,
+    ) -> Any:
+        """GET ``path`` below the catalog endpoint of ``service_type`` (or an absolute URL)."""
+        kwargs: dict[str, Any] = {"endpoint_filter": self._filter(service_type)}
+        if microversion:
+            kwargs.update(microversion=microversion, microversion_service_type=service_type)
+        return self.session.get(path, params=params, **kwargs)
+
+    def list(
+        self,
+        service_type: str,
+        path: str,
+        key: str,
+        *,
+        params: dict[str, Any] | None = None,
+        microversion: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """All items of a collection, following the API's own next links (Nova/Neutron
+        ``<key>_links``, Glance ``next``)."""
+        items: list[dict[str, Any]] = []
+        url: str | None = path
+        while url:
+            body = self.get(service_type, url, params=params, microversion=microversion).json()
+            items.extend(body.get(key) or [])
+            params = None  # a next link carries the whole query
+            url = body.get("next")
+            for link in body.get(f"{key}_links") or ():
+                if link.get("rel") == "next":
+                    url = link.get("href")
+        return items
 
 
 def _cloud_name(name: str | None) -> str | None:
@@ -88,64 +151,65 @@ def _cloud_name(name: str | None) -> str | None:
 
 
 def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
-    """Open a connection to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``).
+    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``).
 
     Authenticates at once (one token request) so that a wrong entry, a wrong password or an
     unreachable Keystone is reported here, in one line, before any work starts.
     """
     import keystoneauth1.exceptions as ksa_exc
-    import openstack
     import openstack.config
     import openstack.exceptions as os_exc
 
     cloud = _cloud_name(name)
     label = cloud or "(OS_* environment)"
     try:
-        conn = openstack.connect(
-            cloud=cloud,
-            compute_api_version=COMPUTE_MICROVERSION,
-            api_timeout=60,
-        )
+        config = openstack.config.OpenStackConfig()
+        region = config.get_one(cloud=cloud, compute_api_version=COMPUTE_MICROVERSION)
+        if _names_v3(region):
+            region = config.get_one(
+                cloud=cloud, compute_api_version=COMPUTE_MICROVERSION, auth_type="v3password"
+            )
+        session = region.get_session()
     except os_exc.ConfigException as exc:
         known = _known_clouds()
         hint = f" (known: {', '.join(known)})" if known else " (no clouds.yaml found)"
         raise CloudError(f"clouds.yaml: cannot use cloud {label!r}: {_line(exc)}{hint}") from None
-    except Exception as exc:
+    except ksa_exc.ClientException as exc:
         raise CloudError(f"cloud {label!r}: bad configuration: {_line(exc)}") from None
 
     counter = ApiCounter()
-    conn.session.session.hooks["response"].append(counter.hook)
-    auth_url = str(conn.config.get_auth_args().get("auth_url", "?"))
-    roles: tuple[str, ...] = ()
-    project_id = user_id = None
-    catalog: tuple[dict[str, Any], ...] = ()
+    session.session.hooks["response"].append(counter.hook)
+    result = Cloud(label, region, session, counter)
     if authenticate:
         counter.mark()
         try:
-            access = conn.session.auth.get_access(conn.session)  # type: ignore[union-attr]
+            access = session.auth.get_access(session)  # type: ignore[union-attr]
         except ksa_exc.Unauthorized:
             raise CloudError(
-                f"cloud {label!r}: authentication failed at {auth_url} (check user, password, "
-                "project and domain in clouds.yaml)"
+                f"cloud {label!r}: authentication failed at {result.auth_url} (check user, "
+                "password, project and domain in clouds.yaml)"
             ) from None
         except ksa_exc.ConnectFailure:
-            raise CloudError(f"cloud {label!r}: cannot reach Keystone at {auth_url}") from None
+            raise CloudError(
+                f"cloud {label!r}: cannot reach Keystone at {result.auth_url}"
+            ) from None
         except ksa_exc.ClientException as exc:
-            raise CloudError(f"cloud {label!r}: Keystone at {auth_url}: {_line(exc)}") from None
-        roles = tuple(access.role_names or ())
-        project_id = access.project_id
-        user_id = access.user_id
-        catalog = tuple(access.service_catalog.catalog or ())
-    return Cloud(
-        name=label,
-        conn=conn,
-        counter=counter,
-        roles=roles,
-        project_id=project_id,
-        user_id=user_id,
-        catalog=catalog,
-        auth_url=auth_url,
-    )
+            raise CloudError(
+                f"cloud {label!r}: Keystone at {result.auth_url}: {_line(exc)}"
+            ) from None
+        result.roles = tuple(access.role_names or ())
+        result.project_id = access.project_id
+        result.user_id = access.user_id
+        result.catalog = tuple(access.service_catalog.catalog or ())
+    return result
+
+
+def _names_v3(region: Any) -> bool:
+    """A generic ``password`` plugin first GETs the auth URL to pick v2 or v3. When the URL
+    already names v3 that round trip tells nothing: the v3 plugin can be used directly."""
+    cfg = region.config
+    url = str((cfg.get("auth") or {}).get("auth_url", "")).rstrip("/")
+    return cfg.get("auth_type") in (None, "password") and url.endswith("/v3")
 
 
 def _known_clouds() -> list[str]:

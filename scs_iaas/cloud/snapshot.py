@@ -18,6 +18,7 @@ from scs_iaas.cloud.connection import Cloud
 from scs_iaas.cloud.redact import redact
 
 PAGE = 1000  # Nova's and Glance's default max_limit: one request per list on most clouds
+COMPUTE_LIST_MICROVERSION = "2.86"  # >= 2.61 extra specs inline, >= 2.47 flavor in servers
 
 
 def _frozen(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -144,7 +145,7 @@ class Snapshot:
         return out
 
 
-# -- converters from SDK resources (kept tiny; records are plain data) -------------------
+# -- converters from API JSON (kept tiny; records are plain data) ----------------------
 
 
 def _dt(value: Any) -> datetime | None:
@@ -159,33 +160,41 @@ def _dt(value: Any) -> datetime | None:
         return None
 
 
-def flavor_from_sdk(f: Any) -> FlavorRec:
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0  # Nova reports swap "" when there is none
+
+
+def flavor_from_api(f: Mapping[str, Any]) -> FlavorRec:
+    """A flavor from Nova's JSON (microversion >= 2.61: extra specs inline)."""
     return FlavorRec(
-        id=f.id,
-        name=f.name,
-        vcpus=int(f.vcpus or 0),
-        ram=int(f.ram or 0),
-        disk=int(f.disk or 0),
-        ephemeral=int(f.ephemeral or 0),
-        swap=int(f.swap or 0) if str(f.swap or "").isdigit() else 0,
-        is_public=bool(f.is_public),
-        is_disabled=bool(f.is_disabled),
-        description=f.description,
-        extra_specs=_frozen({k: str(v) for k, v in (f.extra_specs or {}).items()}),
+        id=str(f.get("id")),
+        name=str(f.get("name") or ""),
+        vcpus=_int(f.get("vcpus")),
+        ram=_int(f.get("ram")),
+        disk=_int(f.get("disk")),
+        ephemeral=_int(f.get("OS-FLV-EXT-DATA:ephemeral")),
+        swap=_int(f.get("swap")),
+        is_public=bool(f.get("os-flavor-access:is_public", True)),
+        is_disabled=bool(f.get("OS-FLV-DISABLED:disabled", False)),
+        description=f.get("description"),
+        extra_specs=_frozen({k: str(v) for k, v in (f.get("extra_specs") or {}).items()}),
     )
 
 
-# Glance fields the SDK maps to attributes; everything else is a free-form property.
+# Glance fields that are not free-form properties.
 _IMAGE_CORE = {
     "id", "name", "status", "visibility", "os_hidden", "size", "min_disk", "min_ram",
     "disk_format", "container_format", "checksum", "os_hash_algo", "os_hash_value", "owner",
     "created_at", "updated_at", "tags", "protected", "virtual_size", "file", "schema",
-    "self", "direct_url", "locations", "stores", "owner_specified.openstack.md5",
+    "self", "direct_url", "locations", "stores",
 }  # fmt: skip
 
 
-def image_from_raw(raw: Mapping[str, Any]) -> ImageRec:
-    """Build an image record from Glance's JSON (the SDK's ``_body`` or a literal)."""
+def image_from_api(raw: Mapping[str, Any]) -> ImageRec:
+    """An image from Glance's JSON (properties sit beside the core attributes)."""
     props = {k: v for k, v in raw.items() if k not in _IMAGE_CORE}
     return ImageRec(
         id=str(raw.get("id")),
@@ -194,8 +203,8 @@ def image_from_raw(raw: Mapping[str, Any]) -> ImageRec:
         visibility=str(raw.get("visibility") or ""),
         os_hidden=bool(raw.get("os_hidden")),
         size=raw.get("size"),
-        min_disk=int(raw.get("min_disk") or 0),
-        min_ram=int(raw.get("min_ram") or 0),
+        min_disk=_int(raw.get("min_disk")),
+        min_ram=_int(raw.get("min_ram")),
         disk_format=raw.get("disk_format"),
         container_format=raw.get("container_format"),
         checksum=raw.get("checksum"),
@@ -209,54 +218,60 @@ def image_from_raw(raw: Mapping[str, Any]) -> ImageRec:
     )
 
 
-def volume_type_from_sdk(t: Any) -> VolumeTypeRec:
+# the SDK resources carry the same JSON; managers that hold one convert it the same way
+image_from_raw = image_from_api
+
+
+def volume_type_from_api(t: Mapping[str, Any]) -> VolumeTypeRec:
+    public = t.get("os-volume-type-access:is_public", t.get("is_public", True))
     return VolumeTypeRec(
-        id=t.id,
-        name=t.name,
-        description=t.description,
-        is_public=bool(t.is_public) if t.is_public is not None else True,
-        extra_specs=_frozen({k: str(v) for k, v in (t.extra_specs or {}).items()}),
+        id=str(t.get("id")),
+        name=str(t.get("name") or ""),
+        description=t.get("description"),
+        is_public=bool(public) if public is not None else True,
+        extra_specs=_frozen({k: str(v) for k, v in (t.get("extra_specs") or {}).items()}),
     )
 
 
-def sg_rule_from_sdk(r: Any) -> SecurityGroupRuleRec:
+def sg_rule_from_api(r: Mapping[str, Any]) -> SecurityGroupRuleRec:
     return SecurityGroupRuleRec(
-        id=r.id,
-        direction=r.direction,
-        ethertype=r.ether_type,
-        protocol=r.protocol,
-        remote_group_id=r.remote_group_id,
-        remote_ip_prefix=r.remote_ip_prefix,
-        remote_address_group_id=getattr(r, "remote_address_group_id", None),
-        port_range_min=r.port_range_min,
-        port_range_max=r.port_range_max,
-        used_in_default_sg=bool(r.used_in_default_sg),
-        used_in_non_default_sg=bool(r.used_in_non_default_sg),
+        id=str(r.get("id")),
+        direction=str(r.get("direction") or ""),
+        ethertype=str(r.get("ethertype") or ""),
+        protocol=r.get("protocol"),
+        remote_group_id=r.get("remote_group_id"),
+        remote_ip_prefix=r.get("remote_ip_prefix"),
+        remote_address_group_id=r.get("remote_address_group_id"),
+        port_range_min=r.get("port_range_min"),
+        port_range_max=r.get("port_range_max"),
+        used_in_default_sg=bool(r.get("used_in_default_sg")),
+        used_in_non_default_sg=bool(r.get("used_in_non_default_sg")),
     )
 
 
-def network_from_sdk(n: Any) -> NetworkRec:
+def network_from_api(n: Mapping[str, Any]) -> NetworkRec:
     return NetworkRec(
-        id=n.id,
-        name=n.name or "",
-        is_router_external=bool(n.is_router_external),
-        is_default=bool(n.is_default),
-        is_shared=bool(n.is_shared),
-        project_id=n.project_id,
-        subnet_ids=tuple(n.subnet_ids or ()),
+        id=str(n.get("id")),
+        name=str(n.get("name") or ""),
+        is_router_external=bool(n.get("router:external")),
+        is_default=bool(n.get("is_default")),
+        is_shared=bool(n.get("shared")),
+        project_id=n.get("project_id") or n.get("tenant_id"),
+        subnet_ids=tuple(n.get("subnets") or ()),
     )
 
 
-def server_from_sdk(srv: Any) -> ServerRec:
-    flavor = srv.flavor or {}
-    image = srv.image or {}
+def server_from_api(srv: Mapping[str, Any]) -> ServerRec:
+    """A server from Nova's JSON (>= 2.47: the flavor is embedded with its original name)."""
+    flavor = srv.get("flavor") or {}
+    image = srv.get("image") or {}
     return ServerRec(
-        id=srv.id,
-        name=srv.name or "",
-        status=str(srv.status or ""),
+        id=str(srv.get("id")),
+        name=str(srv.get("name") or ""),
+        status=str(srv.get("status") or ""),
         flavor_name=flavor.get("original_name") or flavor.get("name"),
         image_id=(image.get("id") if isinstance(image, Mapping) else None) or None,
-        project_id=srv.project_id,
+        project_id=srv.get("tenant_id") or srv.get("project_id"),
     )
 
 
@@ -275,62 +290,68 @@ def services_from_catalog(catalog: Iterable[Mapping[str, Any]]) -> tuple[Service
 
 
 def _fetch_flavors(cloud: Cloud) -> tuple[FlavorRec, ...]:
-    # is_public=None: admins see private flavors too (Nova's "is_public=none").
-    return tuple(
-        flavor_from_sdk(f)
-        for f in cloud.conn.compute.flavors(details=True, is_public="none", limit=PAGE)
+    # is_public=none: admins see private flavors too; members see what they may use.
+    items = cloud.list(
+        "compute",
+        "/flavors/detail",
+        "flavors",
+        params={"is_public": "none", "limit": PAGE},
+        microversion=COMPUTE_LIST_MICROVERSION,
     )
+    return tuple(flavor_from_api(f) for f in items)
 
 
 def _fetch_images(cloud: Cloud) -> tuple[ImageRec, ...]:
     # Glance leaves hidden images out of a plain list; they need their own query.
     seen: dict[str, ImageRec] = {}
-    for hidden in (False, True):
-        for img in cloud.conn.image.images(limit=PAGE, os_hidden=hidden):
-            rec = image_from_raw(img._body.attributes)
+    for hidden in ("false", "true"):
+        for raw in cloud.list(
+            "image", "/v2/images", "images", params={"limit": PAGE, "os_hidden": hidden}
+        ):
+            rec = image_from_api(raw)
             seen[rec.id] = rec
     return tuple(seen.values())
 
 
 def _fetch_volume_types(cloud: Cloud) -> tuple[VolumeTypeRec, ...]:
-    return tuple(volume_type_from_sdk(t) for t in cloud.conn.block_storage.types())
+    items = cloud.list("block-storage", "/types", "volume_types", params={"is_public": "none"})
+    return tuple(volume_type_from_api(t) for t in items)
 
 
 def _fetch_default_sg_rules(cloud: Cloud) -> tuple[SecurityGroupRuleRec, ...]:
-    return tuple(sg_rule_from_sdk(r) for r in cloud.conn.network.default_security_group_rules())
+    items = cloud.list(
+        "network", "/v2.0/default-security-group-rules", "default_security_group_rules"
+    )
+    return tuple(sg_rule_from_api(r) for r in items)
 
 
 def _fetch_networks(cloud: Cloud) -> tuple[NetworkRec, ...]:
-    return tuple(network_from_sdk(n) for n in cloud.conn.network.networks())
+    return tuple(network_from_api(n) for n in cloud.list("network", "/v2.0/networks", "networks"))
 
 
 def _fetch_servers(cloud: Cloud) -> tuple[ServerRec, ...]:
     # An admin sees every project's servers: what "in use" must mean before a delete.
-    everyone = "admin" in cloud.roles
-    return tuple(
-        server_from_sdk(s)
-        for s in cloud.conn.compute.servers(details=True, all_projects=everyone, limit=PAGE)
+    params: dict[str, Any] = {"limit": PAGE}
+    if "admin" in cloud.roles:
+        params["all_tenants"] = "1"
+    items = cloud.list(
+        "compute",
+        "/servers/detail",
+        "servers",
+        params=params,
+        microversion=COMPUTE_LIST_MICROVERSION,
     )
+    return tuple(server_from_api(s) for s in items)
 
 
 def _fetch_volume_encryption(cloud: Cloud) -> Mapping[str, Mapping[str, Any]]:
     """One GET per volume type (Cinder has no list of encryption specs)."""
-    import openstack.exceptions as os_exc
-
     out: dict[str, Mapping[str, Any]] = {}
-    for t in cloud.conn.block_storage.types():
-        try:
-            enc = cloud.conn.block_storage.get_type_encryption(t.id)
-        except os_exc.NotFoundException:
-            continue
-        if enc and enc.provider:
-            out[t.id] = _frozen(
-                {
-                    "provider": enc.provider,
-                    "cipher": enc.cipher,
-                    "key_size": enc.key_size,
-                    "control_location": enc.control_location,
-                }
+    for t in cloud.list("block-storage", "/types", "volume_types", params={"is_public": "none"}):
+        enc = cloud.get("block-storage", f"/types/{t['id']}/encryption").json() or {}
+        if enc.get("provider"):
+            out[str(t["id"])] = _frozen(
+                {k: enc.get(k) for k in ("provider", "cipher", "key_size", "control_location")}
             )
     return MappingProxyType(out)
 
