@@ -156,6 +156,32 @@ class ImageFacts:
         return str(value)
 
     @classmethod
+    def from_record(cls, rec: Any) -> ImageFacts:
+        """Build from any record with the same attribute names (e.g. the snapshot's image).
+
+        Attributes a record keeps beside ``properties`` (``os_hash_algo``, ``os_hash_value``,
+        ``architecture`` …) are folded into ``properties`` unless already there.
+        """
+        props = dict(getattr(rec, "properties", None) or {})
+        for key in ("os_hash_algo", "os_hash_value", "architecture", "os_distro", "os_version"):
+            value = getattr(rec, key, None)
+            if value is not None:
+                props.setdefault(key, value)
+        created = getattr(rec, "created_at", None)
+        return cls(
+            id=str(getattr(rec, "id", "")),
+            name=str(getattr(rec, "name", "") or ""),
+            visibility=str(getattr(rec, "visibility", "") or "private"),
+            os_hidden=bool(getattr(rec, "os_hidden", False)),
+            status=str(getattr(rec, "status", "") or ""),
+            size=getattr(rec, "size", None),
+            min_disk=int(getattr(rec, "min_disk", 0) or 0),
+            min_ram=int(getattr(rec, "min_ram", 0) or 0),
+            created_at=created if isinstance(created, datetime) else None,
+            properties=props,
+        )
+
+    @classmethod
     def from_glance(cls, doc: Mapping[str, Any]) -> ImageFacts:
         """Build from a Glance v2 image document (flat: properties beside core attributes)."""
         created = doc.get("created_at")

@@ -613,3 +613,28 @@ def test_recency_image_manager_rename_in_parentheses_is_not_a_date_marker() -> N
     assert recency([old, fresh])[old.name].status is Status.WARN
     hidden = img("Ubuntu 24.04 (20260501)", os_hidden=True, **OLD)
     assert recency([hidden, fresh])[hidden.name].status is Status.PASS
+
+
+def test_from_record_of_the_snapshot_keeps_hash_algo() -> None:
+    from scs_iaas.cloud.snapshot import image_from_api
+
+    raw = {
+        "id": "abc",
+        "name": "Ubuntu 24.04",
+        "visibility": "public",
+        "os_hidden": False,
+        "status": "active",
+        "size": 3 * GIB,
+        "min_disk": 8,
+        "min_ram": 512,
+        "created_at": "2026-07-20T08:00:00Z",
+        "os_hash_algo": "sha512",
+        "os_hash_value": "ab" * 64,
+        **{k: v for k, v in GOOD_PROPS.items() if k != "os_hash_algo"},
+    }
+    facts = ImageFacts.from_record(image_from_api(raw))
+    assert facts.prop("os_hash_algo") == "sha512"
+    assert facts.created_at == datetime(2026, 7, 20, 8, 0, tzinfo=UTC)
+    findings = im.check_image_properties(facts, now=NOW)
+    assert {f.status for f in findings} == {Status.PASS}
+    assert ImageFacts.from_glance(raw) == facts
