@@ -1,0 +1,149 @@
+"""``scs-iaas upgrade check`` end to end on recorded inputs (no cloud: --skip-openstack)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scs_iaas.cli import main
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "upgrade"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(["upgrade", "check", *argv])
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_safe_step_exits_0_with_plan_and_evidence_in_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(
+        capsys,
+        "--to",
+        "Zed",
+        "--from",
+        "yoga",
+        "--root",
+        str(DATA / "host" / "ubuntu-22.04"),
+        "--ceph-dir",
+        str(DATA / "ceph" / "pacific-ok-real"),
+        "-f",
+        "json",
+    )
+    doc = json.loads(out)
+    assert rc == 0
+    assert doc["plan"] == ["Yoga", "Zed"]
+    assert doc["evidence"][0]["evidence"] == "--from Yoga (not detected)"
+    assert doc["ceph"]["running"] == "pacific" and doc["ceph"]["target"] == "quincy"
+    assert doc["summary"] == {"PASS": 7}
+    assert {f["id"] for f in doc["findings"]} == {
+        "scs-iaas-upgrade-path",
+        "scs-iaas-upgrade-ceph-versions",
+        "scs-iaas-upgrade-ceph-path",
+        "scs-iaas-upgrade-ceph-require-osd-release",
+        "scs-iaas-upgrade-ceph-health",
+        "scs-iaas-upgrade-ceph-blockers",
+        "scs-iaas-upgrade-host-os",
+    }
+
+
+def test_blocked_step_exits_1_and_prints_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(
+        capsys,
+        "--to",
+        "2024.1",
+        "--from",
+        "Yoga",
+        "--skip-ceph",
+        "--root",
+        str(DATA / "host" / "ubuntu-22.04"),
+    )
+    assert rc == 1
+    assert "plan: Yoga → Zed → 2023.1 → 2024.1" in out
+    assert "scs-iaas-upgrade-path" in out
+
+
+def test_ceph_and_images_block(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    images = tmp_path / "images.json"
+    images.write_text(
+        json.dumps([{"name": "Ubuntu 20.04", "os_distro": "ubuntu", "os_version": "20.04"}])
+    )
+    rc, out, _ = run(
+        capsys,
+        "--to",
+        "2023.1",
+        "--skip-openstack",
+        "--skip-host",
+        "--images",
+        str(images),
+        "--ceph-dir",
+        str(DATA / "ceph" / "mixed-pacific-quincy"),
+        "-f",
+        "json",
+    )
+    doc = json.loads(out)
+    assert rc == 1
+    failed = {f["id"] for f in doc["findings"] if f["status"] == "FAIL"}
+    assert failed == {"scs-iaas-upgrade-image-os", "scs-iaas-upgrade-ceph-versions"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--to", "2024.9", "--skip-openstack"], "unknown OpenStack release '2024.9'"),
+        (["--to", "zed", "--skip-openstack", "--ceph-to", "mimic"], "unknown Ceph release"),
+        (["--to", "zed", "--skip-openstack", "--ceph-dir", "/nonexistent"], "not a directory"),
+        (
+            ["--to", "zed", "--skip-openstack", "--skip-ceph", "--root", "/nonexistent"],
+            "no etc/os-release",
+        ),
+        (
+            ["--to", "zed", "--skip-openstack", "--skip-ceph", "--images", "/nonexistent.json"],
+            "--images",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    rc, _out, err = run(capsys, *argv)
+    assert rc == 2
+    assert err.startswith("scs-iaas: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_junit_output(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(
+        capsys,
+        "--to",
+        "reef",
+        "--skip-openstack",
+        "--skip-host",
+        "--ceph-dir",
+        str(DATA / "ceph" / "quincy-ok"),
+        "--ceph-to",
+        "reef",
+        "-f",
+        "junit",
+    )
+    # --to names an OpenStack release; "reef" is none of them
+    assert rc == 2
+    rc, out, _ = run(
+        capsys,
+        "--to",
+        "2025.1",
+        "--skip-openstack",
+        "--skip-host",
+        "--ceph-dir",
+        str(DATA / "ceph" / "quincy-ok"),
+        "--ceph-to",
+        "reef",
+        "-f",
+        "junit",
+    )
+    assert rc == 0
+    assert "<testsuite" in out and "scs-iaas-upgrade-ceph-blockers" in out
