@@ -932,7 +932,7 @@ def _presence_finding(spec: StandardImage, matches: list[ImageFacts], shown: str
             f"{spec.status} image present: {names}",
             resource=names,
         )
-    where = " or ".join(spec.source_prefixes[:1])
+    where = spec.source_prefixes[0]
     return RuleFinding(
         spec.image_test_id,
         STANDARD_0104,
