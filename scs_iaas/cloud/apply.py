@@ -1,0 +1,555 @@
+"""The only writer: execute a manager's plan against the cloud, action by action, in order.
+
+It re-reads nothing it does not need: the plan already says what to send. Each action is
+idempotent with respect to the next plan: an action interrupted half-way leaves a state the
+next plan recognises and finishes (a flavor without its extra specs gets them; an image upload
+that never finished still carries ``scs-iaas:upload-pending`` and is redone).
+
+Images are streamed from their source straight into Glance while being hashed (no temporary
+copy). The last block is held back until the digest is known, so Glance never receives the
+whole of a file whose checksum is wrong: the upload is aborted, the image deleted, and it never
+becomes active. Glance's own ``os_hash_value`` is compared with ours before the image counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, TextIO
+from urllib.parse import quote, unquote, urlparse
+
+from scs_iaas.cloud.connection import Cloud
+from scs_iaas.errors import CloudError, InputError
+from scs_iaas.managers.plan import Action, Op, Plan
+
+COMPUTE_MV = "2.86"  # Nova validates extra specs from 2.86 on
+CHUNK = 4 * 1024 * 1024
+PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
+PROGRESS_MIN = 16 * 1024 * 1024  # show a bar only for uploads bigger than this (or unknown)
+
+
+# -- streaming with verification ----------------------------------------------------------
+
+
+class ChecksumMismatch(ValueError):
+    """The source's digest is not the one the definition promised (not an OSError: no retry)."""
+
+
+class VerifiedStream:
+    """An iterable request body that hashes what it yields and refuses to finish if wrong.
+
+    ``expected`` is ``"sha256:<hex>"`` / ``"sha512:<hex>"`` or None (file sources may skip
+    it). sha512 (Glance's default ``os_hash_algo``) is always computed, so Glance's hash can
+    be checked too. The final block is yielded only after the digest matched.
+    """
+
+    def __init__(
+        self,
+        source: BinaryIO,
+        *,
+        size: int | None,
+        expected: str | None,
+        progress: Callable[[int], None] | None = None,
+        chunk: int = CHUNK,
+    ) -> None:
+        self.source = source
+        self.size = size
+        self.chunk = chunk
+        self.progress = progress
+        self.algo: str | None = None
+        self.want: str | None = None
+        if expected:
+            self.algo, self.want = expected.split(":", 1)
+        self.hashers = {"sha512": hashlib.sha512()}
+        if self.algo and self.algo not in self.hashers:
+            self.hashers[self.algo] = hashlib.new(self.algo)
+        self.sent = 0
+        self.done = False
+
+    def __len__(self) -> int:  # requests sends Content-Length when the size is known
+        if self.size is None:
+            raise TypeError("size unknown")
+        return self.size
+
+    def __iter__(self) -> Iterator[bytes]:
+        held = self._read()
+        if not held:
+            self._verify()
+        while held:
+            nxt = self._read()
+            if not nxt:
+                self._verify()
+            yield held
+            self.sent += len(held)
+            if self.progress:
+                self.progress(len(held))
+            held = nxt
+        self.done = True
+
+    def _read(self) -> bytes:
+        block = self.source.read(self.chunk)
+        for h in self.hashers.values():
+            h.update(block)
+        return block
+
+    def digest(self, algo: str) -> str | None:
+        h = self.hashers.get(algo)
+        return h.hexdigest() if h else None
+
+    def _verify(self) -> None:
+        if self.algo and self.want and self.digest(self.algo) != self.want.lower():
+            raise ChecksumMismatch(
+                f"checksum mismatch: source has {self.algo}:{self.digest(self.algo)}, "
+                f"the definition says {self.algo}:{self.want}"
+            )
+
+
+@dataclass
+class Source:
+    stream: BinaryIO
+    size: int | None
+    close: Callable[[], None]
+
+
+def open_source(url: str) -> Source:
+    """Open a file:// or http(s):// image source for streaming (no local copy)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        path = unquote(parsed.path)
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 - closed by the caller via Source.close
+        except OSError as exc:
+            raise InputError(f"{url}: cannot open image source: {exc.strerror or exc}") from None
+        return Source(fh, os.fstat(fh.fileno()).st_size, fh.close)
+    if parsed.scheme in ("http", "https"):
+        import requests
+
+        try:
+            resp = requests.get(url, stream=True, timeout=(10, 300))
+            resp.raise_for_status()
+        except requests.RequestException as exc:
+            raise CloudError(f"{url}: cannot download image source: {exc}") from None
+        length = resp.headers.get("Content-Length")
+        encoded = resp.headers.get("Content-Encoding") not in (None, "identity")
+        resp.raw.decode_content = True
+        return Source(resp.raw, None if encoded or not length else int(length), resp.close)
+    raise InputError(f"{url}: unsupported image source scheme {parsed.scheme!r}")
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    action: Action
+    resource_id: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class Applied:
+    done: list[Outcome] = field(default_factory=list)
+    skipped: list[Action] = field(default_factory=list)  # conflicts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "done": [
+                {
+                    "op": str(o.action.op),
+                    "kind": o.action.kind,
+                    "name": o.action.name,
+                    "id": o.resource_id,
+                    "detail": o.detail,
+                }
+                for o in self.done
+            ],
+            "skipped_conflicts": [a.name for a in self.skipped],
+        }
+
+
+def apply_plan(
+    cloud: Cloud,
+    plan: Plan,
+    *,
+    log: TextIO | None = None,
+    progress: bool | None = None,
+) -> Applied:
+    """Run the plan's actions in order; conflicts are skipped. Stops at the first API error
+    with a one-line CloudError naming the action (what was done before stays done)."""
+    result = Applied()
+    show = _tty() if progress is None else progress
+    for action in plan.actions:
+        if action.op is Op.CONFLICT:
+            result.skipped.append(action)
+            continue
+        handler = _HANDLERS.get((action.kind, action.op))
+        if handler is None:  # pragma: no cover - a planner/apply mismatch is a bug
+            raise CloudError(f"no way to {action.op} a {action.kind}")
+        outcome = handler(cloud, action, show)
+        result.done.append(outcome)
+        if log is not None:
+            extra = f" ({outcome.detail})" if outcome.detail else ""
+            print(f"done: {action.op} {action.kind} {action.name}{extra}", file=log, flush=True)
+    return result
+
+
+def _tty() -> bool:
+    return sys.stderr.isatty()
+
+
+# -- raw REST with one-line errors ----------------------------------------------------------
+
+
+def _call(
+    adapter: Any,
+    method: str,
+    url: str,
+    what: str,
+    *,
+    ok: tuple[int, ...] = (200, 201, 202, 204),
+    **kwargs: Any,
+) -> Any:
+    import keystoneauth1.exceptions as ksa_exc
+
+    try:
+        resp = adapter.request(url, method, raise_exc=False, **kwargs)
+    except ksa_exc.ClientException as exc:
+        raise CloudError(f"{what}: {exc}") from None
+    if resp.status_code not in ok:
+        raise CloudError(f"{what}: HTTP {resp.status_code}: {_error_text(resp)}")
+    return resp
+
+
+def _error_text(resp: Any) -> str:
+    try:
+        body = resp.json()
+    except ValueError:
+        text = " ".join((resp.text or "").split())
+        return text[:300] or resp.reason or "no details"
+    if isinstance(body, dict):
+        for v in body.values():
+            if isinstance(v, dict) and "message" in v:
+                return " ".join(str(v["message"]).split())[:300]
+        if "message" in body:
+            return " ".join(str(body["message"]).split())[:300]
+    return str(body)[:300]
+
+
+def _json(resp: Any) -> dict[str, Any]:
+    try:
+        data = resp.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# -- flavors ---------------------------------------------------------------------------------
+
+
+def _nova(cloud: Cloud, method: str, url: str, what: str, **kw: Any) -> Any:
+    return _call(cloud.conn.compute, method, url, what, microversion=COMPUTE_MV, **kw)
+
+
+def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    p = a.params
+    body: dict[str, Any] = {
+        "name": a.name,
+        "vcpus": p["vcpus"],
+        "ram": p["ram"],
+        "disk": p["disk"],
+        "os-flavor-access:is_public": bool(p["is_public"]),
+    }
+    if p.get("description"):
+        body["description"] = p["description"]
+    resp = _nova(cloud, "POST", "/flavors", f"create flavor {a.name}", json={"flavor": body})
+    fid = str(_json(resp)["flavor"]["id"])
+    if p.get("extra_specs"):
+        _nova(
+            cloud,
+            "POST",
+            f"/flavors/{fid}/os-extra_specs",
+            f"set extra specs of flavor {a.name}",
+            json={"extra_specs": dict(p["extra_specs"])},
+        )
+    return Outcome(a, fid)
+
+
+def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    p, fid = a.params, a.resource_id
+    if p.get("set_specs"):
+        _nova(
+            cloud,
+            "POST",
+            f"/flavors/{fid}/os-extra_specs",
+            f"set extra specs of flavor {a.name}",
+            json={"extra_specs": dict(p["set_specs"])},
+        )
+    for key in p.get("unset_specs") or ():
+        _nova(
+            cloud,
+            "DELETE",
+            f"/flavors/{fid}/os-extra_specs/{quote(key, safe='')}",
+            f"remove extra spec {key} of flavor {a.name}",
+            ok=(200, 202, 204, 404),
+        )
+    if p.get("description") is not None:
+        _nova(
+            cloud,
+            "PUT",
+            f"/flavors/{fid}",
+            f"set description of flavor {a.name}",
+            json={"flavor": {"description": p["description"]}},
+        )
+    return Outcome(a, fid)
+
+
+def _flavor_replace(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    """Delete and recreate (sizes are immutable); private flavors get their access back."""
+    p, old = a.params, a.resource_id
+    projects: list[str] = []
+    if not p.get("was_public", True):
+        resp = _nova(
+            cloud, "GET", f"/flavors/{old}/os-flavor-access", f"read access of flavor {a.name}"
+        )
+        projects = [str(x["tenant_id"]) for x in _json(resp).get("flavor_access", [])]
+    _nova(cloud, "DELETE", f"/flavors/{old}", f"delete flavor {a.name}", ok=(202, 204, 404))
+    created = _flavor_create(cloud, a, show)
+    if not p.get("is_public", True):
+        for project in projects:
+            _nova(
+                cloud,
+                "POST",
+                f"/flavors/{created.resource_id}/action",
+                f"give project {project} access to flavor {a.name}",
+                json={"addTenantAccess": {"tenant": project}},
+            )
+    detail = f"was {old}" + (f"; access for {len(projects)} project(s)" if projects else "")
+    return Outcome(a, created.resource_id, detail)
+
+
+# -- volume types ------------------------------------------------------------------------------
+
+
+def _cinder(cloud: Cloud, method: str, url: str, what: str, **kw: Any) -> Any:
+    return _call(cloud.conn.block_storage, method, url, what, **kw)
+
+
+def _vtype_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    p = a.params
+    body: dict[str, Any] = {
+        "name": a.name,
+        "description": p["description"],
+        "os-volume-type-access:is_public": bool(p["is_public"]),
+    }
+    if p.get("extra_specs"):
+        body["extra_specs"] = dict(p["extra_specs"])
+    resp = _cinder(
+        cloud, "POST", "/types", f"create volume type {a.name}", json={"volume_type": body}
+    )
+    tid = str(_json(resp)["volume_type"]["id"])
+    if p.get("encryption"):
+        _cinder(
+            cloud,
+            "POST",
+            f"/types/{tid}/encryption",
+            f"add encryption to volume type {a.name}",
+            json={"encryption": dict(p["encryption"])},
+        )
+    return Outcome(a, tid)
+
+
+def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    p, tid = a.params, a.resource_id
+    body = {k: p[k] for k in ("description", "is_public") if k in p}
+    if body:
+        _cinder(
+            cloud,
+            "PUT",
+            f"/types/{tid}",
+            f"update volume type {a.name}",
+            json={"volume_type": body},
+        )
+    if p.get("extra_specs"):
+        _cinder(
+            cloud,
+            "POST",
+            f"/types/{tid}/extra_specs",
+            f"set extra specs of volume type {a.name}",
+            json={"extra_specs": dict(p["extra_specs"])},
+        )
+    if p.get("encryption"):
+        spec = {"encryption": dict(p["encryption"])}
+        if p.get("encryption_exists"):
+            resp = _cinder(cloud, "GET", f"/types/{tid}/encryption", f"read encryption of {a.name}")
+            eid = _json(resp).get("encryption_id")
+            _cinder(
+                cloud,
+                "PUT",
+                f"/types/{tid}/encryption/{eid}",
+                f"update encryption of volume type {a.name}",
+                json=spec,
+            )
+        else:
+            _cinder(
+                cloud,
+                "POST",
+                f"/types/{tid}/encryption",
+                f"add encryption to volume type {a.name}",
+                json=spec,
+            )
+    return Outcome(a, tid)
+
+
+# -- images ------------------------------------------------------------------------------------
+
+
+def _glance(cloud: Cloud, method: str, url: str, what: str, **kw: Any) -> Any:
+    return _call(cloud.conn.image, method, url, what, **kw)
+
+
+def _image_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    _glance(cloud, "DELETE", f"/images/{a.resource_id}", f"delete image {a.name}", ok=(204, 404))
+    return Outcome(a, a.resource_id)
+
+
+def _image_patch(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    _glance(
+        cloud,
+        "PATCH",
+        f"/images/{a.resource_id}",
+        f"update image {a.name}",
+        json=list(a.params["patch"]),
+        headers={"Content-Type": PATCH_TYPE},
+    )
+    return Outcome(a, a.resource_id)
+
+
+def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    """Create (private, hidden, marked pending) -> stream + hash -> verify -> one PATCH."""
+    from scs_iaas.managers.images import NAME_PROP, PENDING_PROP, patch_ops
+
+    p = a.params
+    core: Mapping[str, Any] = p["core"]
+    props: Mapping[str, str] = p["properties"]
+    body = {
+        "name": core["name"],
+        "disk_format": p["disk_format"],
+        "container_format": p["container_format"],
+        "visibility": "private",
+        "os_hidden": True,
+        "min_disk": core["min_disk"],
+        "min_ram": core["min_ram"],
+        NAME_PROP: props[NAME_PROP],
+        "image_build_date": props["image_build_date"],
+        PENDING_PROP: "true",
+    }
+    source = open_source(p["url"])  # fail on a bad source before anything is created
+    try:
+        resp = _glance(cloud, "POST", "/images", f"create image {a.name}", json=body)
+        created = _json(resp)
+        iid = str(created["id"])
+        stream = VerifiedStream(source.stream, size=source.size, expected=p.get("checksum"))
+        try:
+            _upload(cloud, a, iid, stream, show)
+        except (ChecksumMismatch, CloudError) as exc:
+            _forget(cloud, iid)
+            raise CloudError(f"upload of image {a.name}: {exc}; the image was deleted") from None
+        except BaseException:
+            _forget(cloud, iid)
+            raise
+    finally:
+        source.close()
+    have_props = {k: v for k, v in created.items() if k not in core}
+    ops = patch_ops(created, have_props, core, props, remove=[PENDING_PROP])
+    resp = _glance(
+        cloud,
+        "PATCH",
+        f"/images/{iid}",
+        f"publish image {a.name}",
+        json=ops,
+        headers={"Content-Type": PATCH_TYPE},
+    )
+    final = _json(resp)
+    problem = _glance_disagrees(final, stream)
+    if problem:
+        _forget(cloud, iid)
+        raise CloudError(f"image {a.name}: {problem}; the image was deleted")
+    mib = stream.sent / 1048576
+    return Outcome(a, iid, f"{mib:.1f} MiB, {final.get('os_hash_algo')} verified")
+
+
+def _upload(cloud: Cloud, a: Action, iid: str, stream: VerifiedStream, show: bool) -> None:
+    big = stream.size is None or stream.size >= PROGRESS_MIN
+    if show and big:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"upload {a.name}", total=stream.size)
+            stream.progress = lambda n: bar.advance(task, n)
+            _put(cloud, a, iid, stream)
+    else:
+        _put(cloud, a, iid, stream)
+
+
+def _put(cloud: Cloud, a: Action, iid: str, stream: VerifiedStream) -> None:
+    _glance(
+        cloud,
+        "PUT",
+        f"/images/{iid}/file",
+        f"upload data of image {a.name}",
+        data=stream,
+        headers={"Content-Type": "application/octet-stream"},
+        ok=(204,),
+    )
+    if not stream.done:
+        raise CloudError("Glance answered before the whole image was sent")
+
+
+def _glance_disagrees(final: Mapping[str, Any], stream: VerifiedStream) -> str | None:
+    if final.get("status") != "active":
+        return f"status {final.get('status')!r} after upload (want 'active')"
+    size = final.get("size")
+    if size is not None and int(size) != stream.sent:
+        return f"Glance stored {size} bytes, {stream.sent} were sent"
+    algo, value = final.get("os_hash_algo"), final.get("os_hash_value")
+    ours = stream.digest(str(algo)) if algo else None
+    if ours is not None and value != ours:
+        return f"Glance's {algo} {value} differs from the uploaded data's {ours}"
+    return None
+
+
+def _forget(cloud: Cloud, iid: str) -> None:
+    """Best-effort delete of a failed upload (a leftover is also cleaned by the next run)."""
+    with contextlib.suppress(CloudError):
+        _glance(cloud, "DELETE", f"/images/{iid}", f"delete failed image {iid}", ok=(204, 404))
+
+
+_HANDLERS: dict[tuple[str, Op], Callable[[Cloud, Action, bool], Outcome]] = {
+    ("flavor", Op.CREATE): _flavor_create,
+    ("flavor", Op.UPDATE): _flavor_update,
+    ("flavor", Op.REPLACE): _flavor_replace,
+    ("volume_type", Op.CREATE): _vtype_create,
+    ("volume_type", Op.UPDATE): _vtype_update,
+    ("image", Op.CREATE): _image_create,
+    ("image", Op.UPDATE): _image_patch,
+    ("image", Op.HIDE): _image_patch,
+    ("image", Op.DELETE): _image_delete,
+}

@@ -1,0 +1,246 @@
+"""``scs-iaas manage flavors|images|volume-types``: plan, print, and (with --apply) apply.
+
+Exit codes: 0 in sync or applied; 1 the plan has unresolved conflicts (or, with --check,
+changes are pending); 2 bad input or an API error (one line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from scs_iaas.errors import CloudError, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scs_iaas.cloud.connection import Cloud
+    from scs_iaas.cloud.snapshot import Snapshot
+    from scs_iaas.managers.plan import Plan
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--os-cloud", metavar="NAME", help="clouds.yaml entry (default: $OS_CLOUD)")
+    p.add_argument("-f", "--format", default="text", choices=["text", "json"], help="plan format")
+    p.add_argument(
+        "-y", "--apply", action="store_true", help="apply the plan (default: only print it)"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="without --apply: exit 1 when anything would change (drift detection in CI)",
+    )
+
+
+def register(sub: Any) -> None:
+    m = sub.add_parser(
+        "manage",
+        help="bring flavors, images or volume types in line (plan first, --apply to do it)",
+        description="Compare the cloud with the SCS standards and your definitions, print a "
+        "plan, and apply it with --apply. Exit 0: in sync or applied; 1: unresolved conflicts; "
+        "2: bad input or API error.",
+    )
+    what = m.add_subparsers(dest="what", metavar="WHAT", required=True)
+
+    f = what.add_parser("flavors", help="SCS standard flavors (scs-0103/0110) and your own")
+    _common(f)
+    f.add_argument(
+        "--set",
+        dest="flavor_set",
+        default="all",
+        choices=["mandatory", "recommended", "all", "none"],
+        help="which standard flavors (default: all = mandatory + recommended)",
+    )
+    f.add_argument("--definitions", metavar="FILE", help="YAML of extra flavors")
+    f.add_argument(
+        "--replace",
+        action="store_true",
+        help="recreate flavors whose vCPUs/RAM/disk drifted (only if no server uses them)",
+    )
+    f.set_defaults(func=run_flavors)
+
+    i = what.add_parser("images", help="images with SCS metadata (scs-0102), rotation")
+    _common(i)
+    i.add_argument("--definitions", metavar="FILE", required=True, help="YAML of images")
+    i.add_argument(
+        "--delete",
+        action="store_true",
+        help="delete old versions past their uuid_validity (never one a server uses)",
+    )
+    i.add_argument("--today", metavar="YYYY-MM-DD", help="judge uuid_validity dates as of")
+    i.set_defaults(func=run_images)
+
+    v = what.add_parser("volume-types", help="encrypted/replicated volume types (scs-0114)")
+    _common(v)
+    v.add_argument("--definitions", metavar="FILE", help="YAML of volume types")
+    v.add_argument(
+        "--encrypted-name",
+        default="LUKS",
+        metavar="NAME",
+        help="name of the encrypted type when no definitions are given (default: LUKS)",
+    )
+    v.add_argument(
+        "--replicated",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="declare an existing type replicated: its description gets [scs:replicated]",
+    )
+    v.set_defaults(func=run_volume_types)
+
+
+# -- flavors -------------------------------------------------------------------------------------
+
+
+def run_flavors(args: argparse.Namespace) -> int:
+    from scs_iaas.managers import flavors as fm
+
+    extra = fm.load_definitions(args.definitions) if args.definitions else ()
+    standard = fm.standard_set(args.flavor_set) if args.flavor_set != "none" else ()
+    desired = fm.combine(standard, extra)
+    if not desired:
+        raise InputError("nothing to manage: --set none and no --definitions")
+    cloud = _connect(args)
+    snap = _read(cloud, {"flavors"})
+    if fm.needs_servers(desired, snap, replace=args.replace):
+        snap = _add_servers(cloud, snap)
+    plan = fm.plan_flavors(desired, snap, replace=args.replace)
+    return _finish(args, cloud, plan)
+
+
+# -- images --------------------------------------------------------------------------------------
+
+
+def run_images(args: argparse.Namespace) -> int:
+    from scs_iaas.managers import images as im
+
+    desired = im.load_definitions(args.definitions)
+    today = _today(args.today)
+    cloud = _connect(args)
+    snap = _read(cloud, {"images"})
+    if im.needs_servers(desired, snap, delete=args.delete, today=today):
+        snap = _add_servers(cloud, snap)
+    plan = im.plan_images(desired, snap, delete=args.delete, today=today)
+    return _finish(args, cloud, plan)
+
+
+def _today(text: str | None) -> date:
+    if not text:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--today {text!r}: not a date (YYYY-MM-DD)") from None
+
+
+# -- volume types -------------------------------------------------------------------------------
+
+
+def run_volume_types(args: argparse.Namespace) -> int:
+    from scs_iaas.managers import volume_types as vm
+
+    if args.definitions:
+        base = vm.load_definitions(args.definitions)
+    else:
+        base = vm.default_types(encrypted_name=args.encrypted_name)
+    desired = vm.declare_replicated(base, args.replicated)
+    cloud = _connect(args)
+    snap = _read(cloud, {"volume_types", "volume_encryption"})
+    ids = vm.needs_usage(desired, snap)
+    in_use = _volume_usage(cloud, ids) if ids else {}
+    plan = vm.plan_volume_types(desired, snap, in_use=in_use)
+    return _finish(args, cloud, plan)
+
+
+def _volume_usage(cloud: Cloud, type_ids: list[str]) -> dict[str, int]:
+    """How many volumes (all projects, as admin) use each type: one list call per type."""
+    from scs_iaas.cloud.connection import api_error
+
+    out: dict[str, int] = {}
+    everyone = "admin" in cloud.roles
+    for tid in type_ids:
+        try:
+            vols = list(
+                cloud.conn.block_storage.volumes(
+                    details=False, all_projects=everyone, volume_type=tid, limit=1000
+                )
+            )
+        except Exception as exc:
+            raise api_error(f"listing volumes of type {tid}", exc) from None
+        out[tid] = len(vols)
+    return out
+
+
+# -- shared ---------------------------------------------------------------------------------
+
+
+def _connect(args: argparse.Namespace) -> Cloud:
+    from scs_iaas.cloud.connection import connect
+
+    return connect(args.os_cloud)
+
+
+def _read(cloud: Cloud, kinds: set[str]) -> Snapshot:
+    from scs_iaas.cloud.snapshot import read_snapshot
+
+    snap = read_snapshot(cloud, kinds)
+    for kind in sorted(kinds):
+        if kind in snap.errors:
+            raise CloudError(f"cloud {cloud.name!r}: {snap.errors[kind]}")
+    return snap
+
+
+def _add_servers(cloud: Cloud, snap: Snapshot) -> Snapshot:
+    """Servers are read only when the plan needs "in use" (a replacement or a deletion)."""
+    from scs_iaas.cloud.snapshot import read_snapshot
+
+    extra = read_snapshot(cloud, {"servers"})
+    return replace(
+        snap,
+        servers=extra.servers,
+        fetched=snap.fetched | (extra.fetched & {"servers"}),
+        errors={**snap.errors, **extra.errors},
+    )
+
+
+def _finish(args: argparse.Namespace, cloud: Cloud, plan: Plan) -> int:
+    from scs_iaas.managers.plan import render_json, render_text
+
+    out = sys.stdout
+    applied = None
+    if args.format == "text":
+        render_text(plan, out, title=f"plan: {plan.kind} on {cloud.name}")
+    if args.apply and plan.changes:
+        from scs_iaas.cloud.apply import apply_plan
+
+        if args.format == "text":
+            print(f"applying {len(plan.changes)} change(s) …", file=out, flush=True)
+        try:
+            applied = apply_plan(cloud, plan, log=out if args.format == "text" else None)
+        finally:
+            _debug(args, cloud)
+    else:
+        _debug(args, cloud)
+    if args.format == "json":
+        extra: dict[str, Any] = {
+            "cloud": cloud.name,
+            "applied": applied.to_dict() if applied else None,
+            "api_requests": cloud.counter.count,
+            "api_writes": cloud.counter.writes,
+        }
+        render_json(plan, out, extra=extra)
+    if plan.conflicts:
+        if args.format == "text":
+            print(f"{len(plan.conflicts)} conflict(s) need a decision (see above)", file=out)
+        return 1
+    if args.check and not args.apply and plan.changes:
+        return 1
+    if args.format == "text" and plan.changes and not args.apply:
+        print("dry run: nothing changed; rerun with --apply to do it", file=out)
+    return 0
+
+
+def _debug(args: argparse.Namespace, cloud: Cloud) -> None:
+    if getattr(args, "debug", False):
+        print(f"scs-iaas: {cloud.counter.summary()}", file=sys.stderr)

@@ -1,0 +1,136 @@
+"""Read an operator's definition file: YAML, checked against a JSON schema, errors with lines.
+
+Every error names the file, the line and the field ("defs.yaml:12: images[0].checksum: …"),
+because that is what a person needs to fix it. YAML's node marks give the line numbers; the
+loader does not turn dates or times into objects (a build date stays the string written) so
+that the schema sees exactly what the operator typed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scs_iaas.errors import InputError
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: ``2026-11-01`` stays a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed definition file and the node tree that knows where each value was written."""
+
+    path: str
+    data: Any
+    root: yaml.Node | None
+
+    def line(self, where: Sequence[str | int]) -> int:
+        """1-based line of the value at ``where`` (or of its nearest existing parent)."""
+        node = self.root
+        best = node.start_mark.line + 1 if node is not None else 1
+        for key in where:
+            found = _child(node, key)
+            if found is None:
+                break
+            node, line = found
+            best = line + 1
+        return best
+
+    def error(self, where: Sequence[str | int], message: str) -> InputError:
+        return InputError(f"{self.path}:{self.line(where)}: {field_path(where)}: {message}")
+
+
+def _child(node: yaml.Node | None, key: str | int) -> tuple[yaml.Node, int] | None:
+    """The child node and the 0-based line that names it (the key line for block values)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+                line = v.start_mark.line if isinstance(v, yaml.ScalarNode) else k.start_mark.line
+                return v, line
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        child = node.value[key]
+        return child, child.start_mark.line
+    return None
+
+
+def field_path(where: Iterable[str | int]) -> str:
+    out = ""
+    for key in where:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out or "(top level)"
+
+
+def _schema(name: str) -> dict[str, Any]:
+    text = resources.files("scs_iaas.managers").joinpath("schemas", f"{name}.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def load(path: str | Path, schema: str) -> Document:
+    """Read ``path`` and check it against ``schemas/<schema>.json``; raise InputError if bad."""
+    import jsonschema
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read definitions: {exc.strerror or exc}") from None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError(f"{p}:{line}: not valid YAML: {exc.problem or exc}") from None
+    doc = Document(path=str(p), data=data, root=root)
+    validator_cls = jsonschema.validators.validator_for(_schema(schema))
+    validator = validator_cls(_schema(schema))
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors) or errors[0]
+        raise doc.error(list(best.path), _message(best))
+    return doc
+
+
+def _message(err: Any) -> str:
+    """jsonschema's message, shortened: one line without the whole offending value."""
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        return f"unknown field(s) {', '.join(map(repr, extra))}"
+    if err.validator == "required":
+        return str(err.message)
+    if err.validator in ("type", "enum", "pattern", "minimum", "maximum", "minItems", "format"):
+        value = json.dumps(err.instance, default=str)
+        if len(value) > 60:
+            value = value[:57] + "..."
+        want = {
+            "type": f"must be of type {err.validator_value}",
+            "enum": f"must be one of {', '.join(map(str, err.validator_value))}",
+            "pattern": f"must match {err.validator_value}",
+            "minimum": f"must be >= {err.validator_value}",
+            "maximum": f"must be <= {err.validator_value}",
+            "minItems": f"needs at least {err.validator_value} item(s)",
+            "format": f"must be a {err.validator_value}",
+        }[err.validator]
+        hint = " (quote it)" if err.validator == "type" and isinstance(err.instance, float) else ""
+        return f"{value} {want}{hint}"
+    return " ".join(str(err.message).split())[:200]
+
+
+def get(mapping: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    return mapping.get(key, default) if isinstance(mapping, Mapping) else default

@@ -1,0 +1,256 @@
+"""Image plans from literal snapshots: upload, rotation, drift in one PATCH, leftovers, expiry."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scs_iaas.cloud.snapshot import ImageRec, ServerRec, Snapshot
+from scs_iaas.errors import InputError
+from scs_iaas.managers import images as im
+from scs_iaas.managers.plan import Op
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def defs(data_dir: Path) -> dict[str, im.DesiredImage]:
+    return {d.name: d for d in im.load_definitions(data_dir / "images.yaml")}
+
+
+def managed(
+    d: im.DesiredImage, build: str, current: bool, *, status: str = "active", **over: Any
+) -> ImageRec:
+    """An image exactly as scs-iaas leaves it (then changed by ``over``)."""
+    version = next((v for v in d.versions if v.build_date == build), None)
+    core, props = im.want_state(d, build, current, version)
+    props.update(over.pop("props", {}))
+    fields: dict[str, Any] = {
+        "id": f"img-{build}",
+        "status": status,
+        "disk_format": d.disk_format,
+        **core,
+        "properties": props,
+    }
+    fields.update(over)
+    return ImageRec(**fields)
+
+
+def snap(*images: ImageRec, servers: tuple[ServerRec, ...] | None = None) -> Snapshot:
+    fetched = {"images"} | ({"servers"} if servers is not None else set())
+    return Snapshot(cloud="t", images=images, servers=servers or (), fetched=frozenset(fetched))
+
+
+def test_definitions_load(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    assert [v.build_date for v in u.versions] == ["2026-11-01", "2026-10-01", "2026-09-01"]
+    assert u.versions[0].image_source.startswith("https://cloud-images.ubuntu.com/releases/")
+    assert u.properties["os_version"] == "24.04"
+    assert u.properties["hw_scsi_model"] == "virtio-scsi"
+    assert u.uuid_validity == "last-2"
+    tiny = defs["Tiny Raw"]
+    assert tiny.versions[0].url == "file:///tmp/tiny.raw"
+    assert tiny.versions[0].checksum is None
+    assert tiny.versions[0].image_source == "private"
+
+
+def test_fresh_cloud_uploads_only_the_newest_version(defs: dict[str, im.DesiredImage]) -> None:
+    plan = im.plan_images(list(defs.values()), snap(), today=TODAY)
+    assert [(a.op, a.name) for a in plan.actions] == [
+        (Op.CREATE, "Ubuntu 24.04"),
+        (Op.CREATE, "Tiny Raw"),
+    ]
+    p = plan.actions[0].params
+    assert p["checksum"] == "sha256:" + "2" * 64
+    assert p["core"] == {
+        "name": "Ubuntu 24.04",
+        "visibility": "public",
+        "os_hidden": False,
+        "min_disk": 8,
+        "min_ram": 512,
+    }
+    assert p["properties"]["image_build_date"] == "2026-11-01"
+    assert p["properties"]["os_purpose"] == "generic"
+    assert p["properties"][im.NAME_PROP] == "Ubuntu 24.04"
+    assert p["properties"][im.CHECKSUM_PROP] == "sha256:" + "2" * 64
+
+
+def test_in_sync_no_op(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    plan = im.plan_images([u], snap(managed(u, "2026-11-01", True)), today=TODAY)
+    assert plan.is_noop
+    assert plan.in_sync == ("Ubuntu 24.04",)
+
+
+def test_new_version_rotates_the_old_one(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    old = managed(u, "2026-10-01", True)  # was current until now
+    plan = im.plan_images([u], snap(old), today=TODAY)
+    assert [a.op for a in plan.actions] == [Op.CREATE, Op.HIDE]
+    hide = plan.actions[1]
+    assert hide.resource_id == "img-2026-10-01"
+    ops = {o["path"]: o["value"] for o in hide.params["patch"]}
+    assert ops == {
+        "/name": "Ubuntu 24.04 20261001",
+        "/os_hidden": True,
+        "/os_purpose": "oldgeneric",
+    }
+
+
+def test_metadata_drift_is_one_patch(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    drifted = managed(
+        u,
+        "2026-11-01",
+        True,
+        min_ram=128,
+        props={"hw_rng_model": "none", "os_distro": "windows", "image_source": "file:x"},
+    )
+    plan = im.plan_images([u], snap(drifted), today=TODAY)
+    (act,) = plan.actions
+    assert act.op is Op.UPDATE
+    assert sorted(o["path"] for o in act.params["patch"]) == [
+        "/hw_rng_model",
+        "/image_source",
+        "/min_ram",
+        "/os_distro",
+    ]
+    assert all(o["op"] == "replace" for o in act.params["patch"])
+    assert "os_distro='ubuntu'" in act.reason
+
+
+def test_leftover_upload_is_deleted_and_redone(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    pending = managed(
+        u, "2026-11-01", True, status="queued", os_hidden=True, props={im.PENDING_PROP: "true"}
+    )
+    active_pending = managed(u, "2026-11-01", True, id="img-b", props={im.PENDING_PROP: "true"})
+    plan = im.plan_images([u], snap(pending, active_pending), today=TODAY)
+    assert [(a.op, a.resource_id) for a in plan.actions] == [
+        (Op.DELETE, "img-2026-11-01"),
+        (Op.DELETE, "img-b"),
+        (Op.CREATE, None),
+    ]
+    assert "interrupted upload" in plan.actions[0].reason
+
+
+def test_last_n_expiry_needs_delete_and_respects_servers(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]  # last-2: current + one older stay
+    cloud = (
+        managed(u, "2026-11-01", True),
+        managed(u, "2026-10-01", False),
+        managed(u, "2026-09-01", False),  # rank 2: expired
+    )
+    keep = im.plan_images([u], snap(*cloud), today=TODAY)
+    assert keep.is_noop  # the expired one stays (renamed, hidden) without --delete
+    assert any("--delete would remove it" in n for n in keep.notes)
+
+    assert im.needs_servers([u], snap(*cloud), delete=True, today=TODAY)
+    assert not im.needs_servers([u], snap(*cloud), delete=False, today=TODAY)
+
+    gone = im.plan_images([u], snap(*cloud, servers=()), delete=True, today=TODAY)
+    assert [(a.op, a.resource_id) for a in gone.actions] == [(Op.DELETE, "img-2026-09-01")]
+
+    used = (ServerRec(id="s1", name="vm", status="ACTIVE", image_id="img-2026-09-01"),)
+    kept = im.plan_images([u], snap(*cloud, servers=used), delete=True, today=TODAY)
+    assert not kept.actions
+    assert any("1 server(s) use it" in n for n in kept.notes)
+
+    blind = im.plan_images([u], snap(*cloud), delete=True, today=TODAY)
+    assert [a.op for a in blind.actions] == [Op.CONFLICT]
+
+    # an expired version that still holds the plain name is renamed and hidden all the same
+    named = (cloud[0], cloud[1], managed(u, "2026-09-01", True))
+    (hide,) = im.plan_images([u], snap(*named), today=TODAY).actions
+    assert hide.op is Op.HIDE and hide.resource_id == "img-2026-09-01"
+
+
+def test_unmanaged_image_with_the_name_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    stranger = ImageRec(id="x", name="Ubuntu 24.04", properties={"os_distro": "ubuntu"})
+    plan = im.plan_images([u], snap(stranger), today=TODAY)
+    (act,) = plan.actions
+    assert act.op is Op.CONFLICT and "not managed by scs-iaas" in act.reason
+
+
+def test_changed_checksum_for_same_build_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    img = managed(u, "2026-11-01", True, props={im.CHECKSUM_PROP: "sha256:" + "9" * 64})
+    (act,) = im.plan_images([u], snap(img), today=TODAY).actions
+    assert act.op is Op.CONFLICT and "checksum" in act.reason
+
+
+@pytest.mark.parametrize(
+    ("validity", "rank", "today", "want"),
+    [
+        ("last-2", 1, TODAY, False),
+        ("last-2", 2, TODAY, True),
+        ("last-1", 1, TODAY, True),
+        ("none", 1, TODAY, True),
+        ("forever", 9, TODAY, False),
+        ("notice", 9, TODAY, False),
+        ("2026-12-31", 3, TODAY, False),
+        ("2026-11-01", 3, TODAY, True),
+        ("none", 0, TODAY, False),  # the current version never expires
+    ],
+)
+def test_expired(validity: str, rank: int, today: date, want: bool) -> None:
+    assert im.expired(validity, rank, today) is want
+
+
+def test_patch_ops_add_replace_remove_and_escape() -> None:
+    ops = im.patch_ops(
+        {"name": "a", "os_hidden": False},
+        {"x": "1", "gone": "y", "a/b": "old"},
+        {"name": "b", "os_hidden": False},
+        {"x": "1", "new": "2", "a/b": "new"},
+        remove=["gone", "absent"],
+    )
+    assert ops == [
+        {"op": "replace", "path": "/name", "value": "b"},
+        {"op": "add", "path": "/new", "value": "2"},
+        {"op": "replace", "path": "/a~1b", "value": "new"},
+        {"op": "remove", "path": "/gone"},
+    ]
+
+
+def test_float_version_error_says_quote_it(data_dir: Path) -> None:
+    with pytest.raises(InputError) as err:
+        im.load_definitions(data_dir / "images-float-version.yaml")
+    assert str(err.value) == (
+        f"{data_dir / 'images-float-version.yaml'}:7: images[0].os_version: "
+        "12.0 must be of type string (quote it)"
+    )
+
+
+def test_https_source_needs_checksum(data_dir: Path) -> None:
+    with pytest.raises(InputError) as err:
+        im.load_definitions(data_dir / "images-no-checksum.yaml")
+    assert ":16: images[0].versions[0].url: a checksum" in str(err.value)
+
+
+def test_standard_tables_check_values(tmp_path: Path, data_dir: Path) -> None:
+    text = (
+        (data_dir / "images.yaml")
+        .read_text()
+        .replace("architecture: x86_64", "architecture: amd64", 1)
+    )
+    f = tmp_path / "i.yaml"
+    f.write_text(text)
+    with pytest.raises(
+        InputError, match=r"i.yaml:9: images\[0\].architecture: 'amd64' must be one of"
+    ):
+        im.load_definitions(f)
+
+
+def test_file_source_needs_image_source(tmp_path: Path, data_dir: Path) -> None:
+    text = (data_dir / "images.yaml").read_text().replace("    image_source: private\n", "")
+    f = tmp_path / "i.yaml"
+    f.write_text(text)
+    with pytest.raises(
+        InputError, match=r"i.yaml:30: images\[1\].image_source: required for a file:// source"
+    ):
+        im.load_definitions(f)
