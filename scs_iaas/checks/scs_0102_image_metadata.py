@@ -28,25 +28,7 @@ TESTS = [
 
 def facts(images: Iterable[ImageRec]) -> list[std.ImageFacts]:
     """Snapshot records as the pure rules want them."""
-    return [
-        std.ImageFacts(
-            id=i.id,
-            name=i.name,
-            visibility=i.visibility,
-            os_hidden=i.os_hidden,
-            status=i.status,
-            size=i.size,
-            min_disk=i.min_disk,
-            min_ram=i.min_ram,
-            created_at=i.created_at,
-            properties={
-                **i.properties,
-                **({"os_hash_algo": i.os_hash_algo} if i.os_hash_algo else {}),
-                **({"os_hash_value": i.os_hash_value} if i.os_hash_value else {}),
-            },
-        )
-        for i in images
-    ]
+    return [std.ImageFacts.from_record(i) for i in images]
 
 
 def run(ctx: Context) -> list[Finding]:

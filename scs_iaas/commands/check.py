@@ -157,6 +157,7 @@ def run_check(args: argparse.Namespace) -> int:
         "results": {k: str(s) for k, s in results.items()},
         "api_requests": cloud.counter.count,
         "seconds": round(elapsed, 3),
+        "timing": _timing(cloud.counter.first_request_wall),
         "verdict_lines": [line for v in judged for line in v.lines()],
         "argv": sys.argv,
         "verbose": args.verbose,
@@ -169,6 +170,16 @@ def run_check(args: argparse.Namespace) -> int:
             )
         print(f"scs-iaas: {cloud.counter.summary()} in {elapsed:.2f} s", file=sys.stderr)
     return 1 if any(v.main_failed for v in judged) else 0
+
+
+def _timing(first_request_wall: float | None) -> dict[str, float | None]:
+    """How long the process took to send its first request (start-up and imports)."""
+    import psutil
+
+    if first_request_wall is None:
+        return {"first_request_after_start_s": None}
+    started = psutil.Process().create_time()
+    return {"first_request_after_start_s": round(first_request_wall - started, 3)}
 
 
 def _write(findings: Any, args: argparse.Namespace, extra: dict[str, Any]) -> None:
