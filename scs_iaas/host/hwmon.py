@@ -104,15 +104,10 @@ def _block_device(device: Path | None, name: str) -> str:
     return ""
 
 
-def read_chip(root: HostRoot, hwmon_dir: Path) -> Chip:
-    """Name, device and every temp/fan/in input of one hwmonN directory."""
-    base = root.relative(hwmon_dir.resolve())
-    name = root.read_value(f"{base}/name") or ""
-    device_link = hwmon_dir / "device"
-    device = device_link.resolve() if device_link.exists() else None
+def _read_sensors(root: HostRoot, base: str) -> list[Sensor]:
+    """Every ``{temp,fan,in}N_input`` in one directory, with its label, max and crit."""
     sensors = []
-    files = sorted(os.listdir(hwmon_dir))
-    for entry in files:
+    for entry in sorted(os.listdir(root.file(base)), key=_sort_key):
         m = _SENSOR_FILE.match(entry)
         if not m:
             continue
@@ -132,6 +127,26 @@ def read_chip(root: HostRoot, hwmon_dir: Path) -> Chip:
                 crit=_milli(root, f"{base}/{sensor}_crit", scale),
             )
         )
+    return sensors
+
+
+def read_chip(root: HostRoot, hwmon_dir: Path) -> Chip:
+    """Name, device and every temp/fan/in input of one hwmonN directory.
+
+    Old drivers keep ``name`` and the sensor files in the device directory instead of the
+    hwmon one; like node_exporter, both are read (the hwmon directory wins on duplicates).
+    """
+    base = root.relative(hwmon_dir.resolve())
+    device_link = hwmon_dir / "device"
+    device = device_link.resolve() if device_link.exists() else None
+    dev_base = root.relative(device) if device is not None else None
+    name = root.read_value(f"{base}/name") or ""
+    if not name and dev_base is not None:
+        name = root.read_value(f"{dev_base}/name") or ""
+    sensors = _read_sensors(root, base)
+    if dev_base is not None:
+        seen = {s.sensor for s in sensors}
+        sensors += [s for s in _read_sensors(root, dev_base) if s.sensor not in seen]
     return Chip(
         chip=chip_label(device, name, hwmon_dir.name),
         name=name,
@@ -142,10 +157,11 @@ def read_chip(root: HostRoot, hwmon_dir: Path) -> Chip:
     )
 
 
-def _sort_key(name: str) -> tuple[str, int]:
-    m = re.match(r"(\D*)(\d*)", name)
+def _sort_key(name: str) -> tuple[str, int, str]:
+    """Natural order: hwmon2 before hwmon10, temp2_input before temp10_input."""
+    m = re.match(r"(\D*)(\d*)(.*)", name)
     assert m is not None
-    return (m[1], int(m[2] or 0))
+    return (m[1], int(m[2] or 0), m[3])
 
 
 def read_hwmon(root: HostRoot) -> HwmonFacts:

@@ -109,3 +109,25 @@ def test_live_machine() -> None:
         assert findings[0].status == Status.SKIP and "no hwmon" in findings[0].reason
     else:
         assert hw.present and findings
+
+
+def test_old_driver_layout_and_natural_sensor_order(tmp_path: Path) -> None:
+    """Sensor files in the device directory (old drivers), temp10 after temp2."""
+    dev = tmp_path / "sys/devices/platform/it87.2608"
+    hw_dir = dev / "hwmon/hwmon0"
+    hw_dir.mkdir(parents=True)
+    (hw_dir / "device").symlink_to("../../../it87.2608")
+    (dev / "name").write_text("it8728\n")
+    for n, milli in ((10, 30000), (2, 41000), (1, 39000)):
+        (dev / f"temp{n}_input").write_text(f"{milli}\n")
+    (tmp_path / "sys/class/hwmon").mkdir(parents=True)
+    (tmp_path / "sys/class/hwmon/hwmon0").symlink_to(
+        "../../devices/platform/it87.2608/hwmon/hwmon0"
+    )
+    (chip,) = read_hwmon(HostRoot.of(tmp_path)).chips
+    assert (chip.name, chip.chip) == ("it8728", "platform_it87_2608")
+    assert [(s.sensor, s.value) for s in chip.sensors] == [
+        ("temp1", 39.0),
+        ("temp2", 41.0),
+        ("temp10", 30.0),
+    ]
