@@ -1,0 +1,564 @@
+"""The Cloud-in-a-Box: install, start, watch and stop real OpenStack services on loopback.
+
+``Box(home).up()`` brings up MariaDB, RabbitMQ, Keystone, Placement, Glance, Nova (API,
+conductor, scheduler, compute with the fake virt driver), Cinder and Neutron, waits until
+every API answers and the compute node is usable, and returns where clouds.yaml is.
+A second ``up`` on a running box returns at once; ``down`` stops exactly the processes
+recorded in the pid files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import functools
+import os
+import pwd
+import re
+import shutil
+import stat
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+from rich.console import Console
+
+from scs_iaas.box import bootstrap, config, install, procs
+from scs_iaas.box.layout import (
+    ADMIN_CLOUD,
+    HOST,
+    MEMBER_CLOUD,
+    PORTS,
+    BoxPaths,
+    default_home,
+)
+from scs_iaas.box.secrets import BoxSecrets, load_or_create, write_private
+from scs_iaas.box.services import Service, Stage, python_env, services
+from scs_iaas.box.volume import VolumeSupport, volume_support
+from scs_iaas.errors import ScsIaasError
+
+START_TIMEOUT = 120.0
+COMPUTE_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class BoxInfo:
+    """What a caller needs to use a running box."""
+
+    clouds_yaml: Path
+    admin_cloud: str = ADMIN_CLOUD
+    member_cloud: str = MEMBER_CLOUD
+    #: why volumes cannot be created, or None when cinder-volume runs
+    volume_unavailable: str | None = None
+
+    def env_lines(self) -> str:
+        return f"export OS_CLIENT_CONFIG_FILE={self.clouds_yaml} OS_CLOUD={self.member_cloud}"
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    name: str
+    pid: int | None
+    port: int | None
+    alive: bool
+    #: None: not probed (no port and no service record to ask)
+    answering: bool | None
+
+
+@dataclass(frozen=True)
+class BoxStatus:
+    home: Path
+    services: tuple[ServiceState, ...]
+    volume: str
+
+    @property
+    def running(self) -> bool:
+        return bool(self.services) and all(
+            s.alive and s.answering is not False for s in self.services
+        )
+
+    @property
+    def stopped(self) -> bool:
+        return not any(s.alive for s in self.services)
+
+
+def http_answers(url: str, timeout: float = 2.0) -> bool:
+    """An API answers when it returns 200, 300 (version list) or 401 (needs a token)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return int(resp.status) in (200, 300)
+    except urllib.error.HTTPError as exc:
+        return exc.code in (300, 401)
+    except (OSError, ValueError):
+        return False
+
+
+def log_tail(path: Path, lines: int = 3) -> str:
+    """The last non-empty lines of a log, joined on one line (for one-line errors)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 8192))
+            text = fh.read().decode(errors="replace")
+    except OSError:
+        return "(no log)"
+    kept = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+    return " | ".join(kept)[:400] or "(empty log)"
+
+
+def connect(clouds_yaml: Path, cloud: str, **kwargs: Any) -> Any:
+    """An openstacksdk connection from the box's clouds.yaml only (no other config files)."""
+    import openstack.connection
+    from openstack.config import loader
+
+    cfg = loader.OpenStackConfig(config_files=[str(clouds_yaml)], vendor_files=[])
+    return openstack.connection.Connection(config=cfg.get_one(cloud=cloud, **kwargs))
+
+
+class Box:
+    """One box, identified by its home directory."""
+
+    def __init__(self, home: Path | str | None = None, *, console: Console | None = None):
+        self.paths = BoxPaths(Path(home).expanduser().resolve() if home else default_home())
+        self.console = console or Console(stderr=True, highlight=False)
+        self._volume: VolumeSupport | None = None
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def home(self) -> Path:
+        return self.paths.home
+
+    @property
+    def volume(self) -> VolumeSupport:
+        if self._volume is None:
+            self._volume = volume_support()
+        return self._volume
+
+    def services(self) -> list[Service]:
+        return services(self.paths, with_volume=self.volume.driver is not None)
+
+    def info(self) -> BoxInfo:
+        return BoxInfo(self.paths.clouds_yaml, volume_unavailable=self.volume.reason)
+
+    def install(self) -> install.InstallResult:
+        """Debian packages and the service venv; a no-op (well under 2 s) when current."""
+        log = self.paths.logfile("install")
+        missing = install.missing_apt_packages(self.volume.apt_packages)
+        if missing:
+            with self._step(f"apt-get install {' '.join(missing)}"):
+                install.apt_install(missing, log)
+        fresh = not install.venv_is_current(self.paths)
+        if fresh:
+            with self._step("pip install OpenStack 2026.2 into the box venv (about 70 s)"):
+                install.install_venv(self.paths, log)
+        return install.InstallResult(tuple(missing), fresh)
+
+    def up(self) -> BoxInfo:
+        t0 = time.monotonic()
+        self.paths.home.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            current = self.status(probe_rpc=False)
+            if current.running:
+                self.console.print(f"box already running ({self.home})")
+                return self.info()
+            if not current.stopped:
+                self.console.print("box partly running: stopping it first")
+                self._down()
+            self._clear_stale()
+            self.install()
+            secrets = load_or_create(self.paths.secrets)
+            self._write_files(secrets)
+            self._start(secrets)
+        self.console.print(f"[bold]box up[/] in {time.monotonic() - t0:.1f} s")
+        return self.info()
+
+    def down(self) -> None:
+        if not self.paths.home.exists():
+            return
+        with self._lock():
+            self._down()
+
+    def wipe(self) -> None:
+        self.down()
+        if self.paths.home.exists():
+            shutil.rmtree(self.paths.home)
+            self.console.print(f"removed {self.home}")
+
+    def status(self, *, probe_rpc: bool = True) -> BoxStatus:
+        """Per process: pid, port, alive, answering (APIs by HTTP, infrastructure by TCP,
+        RPC workers by their service record, when ``probe_rpc``)."""
+        records = self._rpc_states() if probe_rpc else {}
+        states = []
+        for svc in self.services():
+            proc = procs.process_of(procs.read_pidfile(self.paths.pidfile(svc.name)))
+            answering: bool | None
+            if proc is None:
+                answering = False if svc.port else None
+            elif svc.probe_url:
+                answering = http_answers(svc.probe_url)
+            elif svc.port:
+                answering = procs.port_open(svc.port)
+            else:
+                answering = records.get(svc.name)
+            states.append(
+                ServiceState(
+                    svc.name, proc.pid if proc else None, svc.port, proc is not None, answering
+                )
+            )
+        volume = (
+            f"cinder-volume runs ({self.volume.describe})"
+            if self.volume.driver
+            else f"cinder-volume not run: {self.volume.reason}"
+        )
+        return BoxStatus(self.home, tuple(states), volume)
+
+    def memory(self) -> tuple[int, int]:
+        """(RSS, PSS) in bytes of every process the box started, children included."""
+        alive = [
+            p
+            for svc in self.services()
+            if (p := procs.process_of(procs.read_pidfile(self.paths.pidfile(svc.name))))
+        ]
+        return procs.memory(alive)
+
+    # ------------------------------------------------------------------ internals
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One up/down at a time per home (two test sessions may start together)."""
+        lockfile = self.paths.home / ".lock"
+        with open(lockfile, "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _step(self, what: str) -> Iterator[None]:
+        t0 = time.monotonic()
+        self.console.print(f"{what} …", end=" ")
+        try:
+            yield
+        except BaseException:
+            self.console.print("[red]failed[/]")
+            raise
+        self.console.print(f"[green]ok[/] {time.monotonic() - t0:.1f} s")
+
+    def _rpc_states(self) -> dict[str, bool]:
+        """Service records of the RPC workers (state up/down), if Keystone answers."""
+        if not self.paths.clouds_yaml.exists() or not http_answers(
+            f"http://{HOST}:{PORTS['keystone']}/v3"
+        ):
+            return {}
+        try:
+            conn = connect(self.paths.clouds_yaml, ADMIN_CLOUD)
+            found = {s.binary: s.state == "up" for s in conn.compute.services()}
+            found.update({s.binary: s.state == "up" for s in conn.block_storage.services()})
+            return found
+        except Exception:  # status must not fail because one API is down
+            return {}
+
+    def _clear_stale(self) -> None:
+        """Remove pid files of dead processes; stop orphans of this box that still hold
+        a port; refuse when a foreign process holds one."""
+        for svc in self.services():
+            pidfile = self.paths.pidfile(svc.name)
+            if pidfile.exists() and procs.process_of(procs.read_pidfile(pidfile)) is None:
+                pidfile.unlink()
+        for name, port in PORTS.items():
+            holders = procs.listeners(port)
+            ours = [p for p in holders if procs.owned_by(p, self.home)]
+            if ours:
+                self.console.print(f"stopping leftovers of an earlier run on port {port}")
+                procs.terminate(ours, timeout=15)
+            for proc in holders:
+                if proc in ours:
+                    continue
+                try:
+                    what = f"pid {proc.pid} ({proc.name()})"
+                except psutil.Error:
+                    continue
+                raise ScsIaasError(
+                    f"port {port} ({name}) is in use by {what}, which this box did not start"
+                )
+
+    def _write_files(self, secrets: BoxSecrets) -> None:
+        p = self.paths
+        for d in (p.etc, p.log, p.run, p.data):
+            d.mkdir(parents=True, exist_ok=True)
+        os.chmod(p.home, 0o700)
+        for sub in ("glance/images", "glance/staging", "glance/tasks", "glance/locks"):
+            (p.data / sub).mkdir(parents=True, exist_ok=True)
+        for sub in ("nova/instances", "nova/locks", "cinder/locks", "cinder/backups"):
+            (p.data / sub).mkdir(parents=True, exist_ok=True)
+        for sub in ("neutron/locks", "keystone", "placement", "rabbitmq"):
+            (p.data / sub).mkdir(parents=True, exist_ok=True)
+        for path, sections in config.all_configs(p, secrets, self.volume.driver).items():
+            write_private(path, config.render_ini(sections))
+        # paste pipelines are the services' own files, shipped in the venv
+        site_etc = p.venv / "etc"
+        for service, name in (
+            ("nova", "api-paste.ini"),
+            ("glance", "glance-api-paste.ini"),
+            ("cinder", "api-paste.ini"),
+            ("neutron", "api-paste.ini"),
+        ):
+            shutil.copyfile(site_etc / service / name, p.conf(service, name))
+        rabbit_etc = p.etc / "rabbitmq"
+        rabbit_etc.mkdir(exist_ok=True)
+        (rabbit_etc / "enabled_plugins").write_text("[].\n")
+        write_private(p.clouds_yaml, config.clouds_yaml(secrets))
+        self._prepare_mariadb()
+
+    def _prepare_mariadb(self) -> None:
+        p = self.paths
+        mysql = pwd.getpwnam("mysql")
+        for d in (p.mariadb_datadir, p.mariadb_socket.parent):
+            d.mkdir(parents=True, exist_ok=True)
+            os.chown(d, mysql.pw_uid, mysql.pw_gid)
+        logfile = p.logfile("mariadb")
+        logfile.touch()
+        os.chown(logfile, mysql.pw_uid, mysql.pw_gid)
+        grant_traverse(p.mariadb_datadir, mysql, self.console)
+        if not (p.mariadb_datadir / "mysql").exists():
+            with self._step("mariadb-install-db"):
+                bootstrap.run_logged(
+                    [
+                        shutil.which("mariadb-install-db") or "/usr/bin/mariadb-install-db",
+                        "--no-defaults",
+                        "--user=mysql",
+                        f"--datadir={p.mariadb_datadir}",
+                        "--auth-root-authentication-method=normal",
+                        "--skip-test-db",
+                    ],
+                    p.logfile("mariadb-install"),
+                    "mariadb-install-db",
+                    dict(os.environ),
+                )
+
+    def _spawn(self, svc: Service) -> psutil.Process:
+        env = svc.env or {"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")}
+        return procs.spawn(
+            svc.argv,
+            env=env,
+            logfile=self.paths.logfile(svc.name),
+            pidfile=self.paths.pidfile(svc.name),
+            owner=self.home,
+            cwd=self.paths.data,
+        )
+
+    def _wait(
+        self,
+        svc: Service,
+        ready: Callable[[], bool],
+        watch: list[Service],
+        timeout: float = START_TIMEOUT,
+    ) -> None:
+        """Poll ``ready`` until it holds; fail at once when any process in ``watch`` died."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if ready():
+                return
+            for other in watch:
+                if procs.process_of(procs.read_pidfile(self.paths.pidfile(other.name))) is None:
+                    self._died(other)
+            if time.monotonic() > deadline:
+                log = self.paths.logfile(svc.name)
+                raise ScsIaasError(
+                    f"{svc.name} did not answer within {timeout:.0f} s: {log_tail(log)} "
+                    f"(log: {log})"
+                )
+            time.sleep(0.25)
+
+    def _died(self, svc: Service) -> None:
+        log = self.paths.logfile(svc.name)
+        raise ScsIaasError(f"{svc.name} died: {log_tail(log)} (log: {log})")
+
+    def _start(self, secrets: BoxSecrets) -> None:
+        p = self.paths
+        by_stage: dict[Stage, list[Service]] = {s: [] for s in Stage}
+        for svc in self.services():
+            by_stage[svc.stage].append(svc)
+        started: dict[str, tuple[Service, psutil.Process, float]] = {}
+
+        def start(svc: Service) -> None:
+            started[svc.name] = (svc, self._spawn(svc), time.monotonic())
+
+        def wait(name: str, ready: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
+            svc, _proc, t_start = started[name]
+            self.console.print(f"starting {name} …", end=" ")
+            try:
+                self._wait(svc, ready, [item[0] for item in started.values()], timeout)
+            except ScsIaasError:
+                self.console.print("[red]failed[/]")
+                raise
+            self.console.print(f"[green]ok[/] {time.monotonic() - t_start:.1f} s")
+
+        # infrastructure: epmd first (the broker registers with it)
+        for svc in by_stage[Stage.INFRA]:
+            start(svc)
+            if svc.name == "epmd":
+                wait("epmd", lambda: procs.port_open(PORTS["epmd"]))
+        wait("mariadb", lambda: p.mariadb_socket.exists() and procs.port_open(PORTS["mariadb"]))
+        bootstrap.mariadb_sql(p, bootstrap.databases_sql(secrets))
+        wait("rabbitmq", lambda: procs.port_open(PORTS["rabbitmq"]))
+        env = python_env(p)
+        if not p.db_stamp.exists():
+            with self._step("database schemas (first start, about 30 s)"):
+                bootstrap.sync_databases(p, secrets, env)
+            p.db_stamp.write_text("ok\n")
+
+        for svc in by_stage[Stage.APIS]:
+            start(svc)
+        keystone = started["keystone"][0]
+        wait("keystone", lambda: http_answers(keystone.probe_url or ""))
+        key = bootstrap.catalog_key()
+        if not p.catalog_stamp.exists() or p.catalog_stamp.read_text().strip() != key:
+            with self._step("users, projects and service catalog"):
+                bootstrap.register(connect(p.clouds_yaml, ADMIN_CLOUD), secrets)
+            p.catalog_stamp.write_text(key + "\n")
+        placement = started["placement"][0]
+        wait("placement", lambda: http_answers(placement.probe_url or ""))
+
+        since = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+        for svc in by_stage[Stage.WORKERS]:
+            start(svc)
+        for svc in by_stage[Stage.APIS]:
+            if svc.probe_url and svc.name not in ("keystone", "placement"):
+                wait(svc.name, functools.partial(http_answers, svc.probe_url))
+        admin = connect(p.clouds_yaml, ADMIN_CLOUD)
+        wait("nova-compute", lambda: self._compute_ready(admin, since), COMPUTE_TIMEOUT)
+        if self.volume.driver:
+            wait("cinder-volume", lambda: _volume_up(admin, since), COMPUTE_TIMEOUT)
+        for name, (svc, _proc, _t) in started.items():
+            if procs.process_of(procs.read_pidfile(p.pidfile(name))) is None:
+                self._died(svc)
+
+    def _compute_ready(self, conn: Any, since: dt.datetime) -> bool:
+        """nova-compute has sent a heartbeat since this start (it reached the conductor),
+        its host is mapped to cell1, and Placement has its resource provider."""
+        try:
+            fresh = [
+                s
+                for s in conn.compute.services()
+                if s.binary == "nova-compute"
+                and s.state == "up"
+                and _parse_time(s.updated_at) >= since
+            ]
+        except Exception:
+            return False
+        if not fresh:
+            return False
+        if (
+            config.SERVICE_HOST
+            not in bootstrap.mariadb_sql(
+                self.paths, "SELECT host FROM nova_api.host_mappings"
+            ).split()
+        ):
+            bootstrap.run_logged(
+                [
+                    str(self.paths.bin / "nova-manage"),
+                    "--config-file",
+                    str(self.paths.conf("nova")),
+                    "cell_v2",
+                    "discover_hosts",
+                ],
+                self.paths.logfile("nova-manage"),
+                "nova-manage cell_v2 discover_hosts",
+                python_env(self.paths),
+            )
+            return False
+        try:
+            return any(True for _ in conn.placement.resource_providers())
+        except Exception:
+            return False
+
+    def _down(self) -> None:
+        t0 = time.monotonic()
+        stages = sorted({s.stage for s in self.services()}, key=lambda s: s.value, reverse=True)
+        stopped_any = False
+        for stage in stages:
+            batch: list[tuple[Service, psutil.Process]] = []
+            for svc in self.services():
+                if svc.stage != stage:
+                    continue
+                pidfile = self.paths.pidfile(svc.name)
+                proc = procs.process_of(procs.read_pidfile(pidfile))
+                if proc is not None:
+                    batch.append((svc, proc))
+                pidfile.unlink(missing_ok=True)
+            if stage is Stage.INFRA:
+                # the broker and the database before epmd, which they are registered with
+                batch.sort(key=lambda item: item[0].name == "epmd")
+                for svc, proc in batch:
+                    self._stop([(svc, proc)])
+            elif batch:
+                self._stop(batch)
+            stopped_any = stopped_any or bool(batch)
+        if stopped_any:
+            self.console.print(f"box stopped in {time.monotonic() - t0:.1f} s")
+        else:
+            self.console.print("box was not running")
+
+    def _stop(self, batch: list[tuple[Service, psutil.Process]]) -> None:
+        names = ", ".join(svc.name for svc, _ in batch)
+        with self._step(f"stopping {names}"):
+            timeout = max(svc.stop_timeout for svc, _ in batch)
+            killed = procs.terminate([proc for _, proc in batch], timeout=timeout)
+        if killed:
+            self.console.print(f"  killed after TERM was ignored: pids {[p.pid for p in killed]}")
+
+
+def _volume_up(conn: Any, since: dt.datetime) -> bool:
+    try:
+        return any(
+            s.binary == "cinder-volume" and s.state == "up" and _parse_time(s.updated_at) >= since
+            for s in conn.block_storage.services()
+        )
+    except Exception:
+        return False
+
+
+def _parse_time(value: str | None) -> dt.datetime:
+    """A service record's ``updated_at`` (naive UTC ISO time) as a datetime."""
+    if not value:
+        return dt.datetime.min
+    return dt.datetime.fromisoformat(value.replace("Z", "")).replace(tzinfo=None)
+
+
+def grant_traverse(target: Path, user: pwd.struct_passwd, console: Console) -> None:
+    """Let ``user`` reach ``target`` through ancestors it cannot search (e.g. a 0700
+    /root): an ACL entry granting search (x) only, on just those directories."""
+    for directory in reversed(target.parents):
+        st = directory.stat()
+        if _may_search(st, user):
+            continue
+        acl = subprocess.run(
+            ["getfacl", "-cp", str(directory)], capture_output=True, text=True, check=False
+        ).stdout
+        known = re.search(rf"^user:{re.escape(user.pw_name)}:..x", acl, re.MULTILINE)
+        setfacl = shutil.which("setfacl")
+        if setfacl is None:
+            raise ScsIaasError(
+                f"user {user.pw_name} cannot reach {target}: {directory} is not searchable "
+                "for it and setfacl is missing (apt-get install acl, or use --home elsewhere)"
+            )
+        # run even when the entry exists: a chmod since may have narrowed the ACL mask
+        subprocess.run([setfacl, "-m", f"u:{user.pw_name}:x", str(directory)], check=True)
+        if not known:
+            console.print(f"granted user {user.pw_name} search permission on {directory} (ACL)")
+
+
+def _may_search(st: os.stat_result, user: pwd.struct_passwd) -> bool:
+    if st.st_uid == user.pw_uid:
+        return bool(st.st_mode & stat.S_IXUSR)
+    if st.st_gid == user.pw_gid:
+        return bool(st.st_mode & stat.S_IXGRP)
+    return bool(st.st_mode & stat.S_IXOTH)

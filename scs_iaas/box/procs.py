@@ -1,0 +1,189 @@
+"""Process supervision by pid file: start detached, check alive, stop exactly what we started.
+
+A pid file holds ``<pid> <create_time>``: a pid alone can be reused by an unrelated
+process after a crash, the pair cannot. Every process the box starts also carries
+``SCS_IAAS_BOX_OWNER=<home>`` in its environment (children inherit it), which is how
+an orphan left behind by an unclean stop (a uWSGI worker whose master was killed) is
+recognised as ours when it still holds one of our ports. Nothing is ever matched by
+process name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+OWNER_ENV = "SCS_IAAS_BOX_OWNER"
+
+
+@dataclass(frozen=True)
+class PidRecord:
+    pid: int
+    create_time: float
+
+    def render(self) -> str:
+        return f"{self.pid} {self.create_time:.2f}\n"
+
+    @classmethod
+    def parse(cls, text: str) -> PidRecord | None:
+        """``None`` for an empty or garbled file (treated as stale)."""
+        parts = text.split()
+        try:
+            return cls(int(parts[0]), float(parts[1]))
+        except (IndexError, ValueError):
+            return None
+
+
+def read_pidfile(path: Path) -> PidRecord | None:
+    try:
+        return PidRecord.parse(path.read_text())
+    except FileNotFoundError:
+        return None
+
+
+def process_of(record: PidRecord | None) -> psutil.Process | None:
+    """The live process a pid record names, or None when it is gone, a zombie, or the pid
+    now belongs to another process (its start time differs)."""
+    if record is None:
+        return None
+    try:
+        proc = psutil.Process(record.pid)
+        if abs(proc.create_time() - record.create_time) > 1.0:
+            return None
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            # this sandbox's init reaps orphans lazily: a zombie counts as gone
+            return None
+        return proc
+    except psutil.Error:
+        return None
+
+
+def spawn(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    logfile: Path,
+    pidfile: Path,
+    owner: Path,
+    cwd: Path | None = None,
+) -> psutil.Process:
+    """Start ``argv`` in a session of its own, output appended to ``logfile``, and record
+    it in ``pidfile``. The process outlives the caller."""
+    logfile.parent.mkdir(parents=True, exist_ok=True)
+    pidfile.parent.mkdir(parents=True, exist_ok=True)
+    full_env = dict(env)
+    full_env[OWNER_ENV] = str(owner)
+    with open(logfile, "ab") as log, open(os.devnull, "rb") as devnull:
+        child = subprocess.Popen(
+            list(argv),
+            stdin=devnull,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
+        )
+    # Popen would warn when it is garbage-collected while the child still runs
+    child.returncode = 0
+    proc = psutil.Process(child.pid)
+    pidfile.write_text(PidRecord(child.pid, proc.create_time()).render())
+    return proc
+
+
+def owned_by(proc: psutil.Process, owner: Path) -> bool:
+    """Whether ``proc`` was started by the box at ``owner`` (it carries the marker)."""
+    try:
+        return bool(proc.environ().get(OWNER_ENV) == str(owner))
+    except psutil.Error:
+        return False
+
+
+def tree(proc: psutil.Process) -> list[psutil.Process]:
+    """The process and its descendants (collected before stopping: orphans get reparented)."""
+    try:
+        return [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return [proc]
+
+
+def terminate(procs: Iterable[psutil.Process], timeout: float = 30.0) -> list[psutil.Process]:
+    """TERM the given processes (their own handlers stop their workers), wait up to
+    ``timeout``, then KILL what is left of them and of their descendants (collected
+    before the TERM, as orphans get reparented). Returns the processes that were KILLed."""
+    tops = list(procs)
+    family: list[psutil.Process] = []
+    for proc in tops:
+        family.extend(p for p in tree(proc) if p not in family)
+    for proc in tops:
+        with contextlib.suppress(psutil.Error):
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_running(p) for p in tops):
+        time.sleep(0.2)
+    # descendants get a short grace period of their own after their parent is gone
+    grace = time.monotonic() + 3.0
+    while time.monotonic() < grace and any(_running(p) for p in family):
+        time.sleep(0.2)
+    killed = [p for p in family if _running(p)]
+    for proc in killed:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    return killed
+
+
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return bool(proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
+
+
+def listeners(port: int) -> list[psutil.Process]:
+    """Processes with a TCP socket listening on ``port`` (any address)."""
+    found: list[psutil.Process] = []
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
+            if conn.pid is None:
+                continue
+            try:
+                found.append(psutil.Process(conn.pid))
+            except psutil.Error:
+                continue
+    return found
+
+
+def port_open(port: int, host: str = "127.0.0.1", timeout: float = 0.5) -> bool:
+    """Whether something accepts TCP connections on ``host:port``."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def memory(procs: Iterable[psutil.Process]) -> tuple[int, int]:
+    """(RSS, PSS) in bytes summed over the processes and all their descendants."""
+    seen: set[int] = set()
+    rss = pss = 0
+    for proc in procs:
+        for member in tree(proc):
+            if member.pid in seen:
+                continue
+            seen.add(member.pid)
+            try:
+                info = member.memory_full_info()
+            except psutil.Error:
+                continue
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+    return rss, pss

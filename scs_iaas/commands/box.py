@@ -1,0 +1,77 @@
+"""``scs-iaas box install|up|status|env|down|wipe``: the local Cloud-in-a-Box."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ACTIONS = ("install", "up", "status", "env", "down", "wipe")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "box",
+        help="run real OpenStack services on loopback (the local cloud for demo and tests)",
+        description=(
+            "Cloud-in-a-Box: Keystone, Nova (fake virt driver), Glance, Placement, Cinder and "
+            "Neutron from OpenStack 2026.2 on 127.0.0.1, with MariaDB and RabbitMQ. One box "
+            "per machine (fixed ports). State lives under --home."
+        ),
+    )
+    parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument(
+        "--home",
+        type=Path,
+        default=None,
+        help="box state directory (default: $SCS_IAAS_BOX_HOME or ~/.local/share/scs-iaas/box)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scs_iaas.box import Box
+
+    box = Box(args.home)
+    out = Console(highlight=False)
+    if args.action == "install":
+        result = box.install()
+        if not result.apt_installed and not result.venv_installed:
+            box.console.print(f"box already installed ({box.paths.venv})")
+        return 0
+    if args.action == "up":
+        info = box.up()
+        out.print(f"clouds.yaml: {info.clouds_yaml}")
+        out.print(info.env_lines(), soft_wrap=True)
+        return 0
+    if args.action == "env":
+        out.print(box.info().env_lines(), soft_wrap=True)
+        return 0
+    if args.action == "down":
+        box.down()
+        return 0
+    if args.action == "wipe":
+        box.wipe()
+        return 0
+    status = box.status()
+    table = Table(title=f"box at {status.home}")
+    for column in ("service", "pid", "port", "alive", "answering"):
+        table.add_column(column)
+    for s in status.services:
+        answering = "-" if s.answering is None else ("yes" if s.answering else "[red]no[/]")
+        table.add_row(
+            s.name,
+            str(s.pid or "-"),
+            str(s.port or "-"),
+            "yes" if s.alive else "[red]no[/]",
+            answering,
+        )
+    out.print(table)
+    out.print(status.volume)
+    if status.running:
+        out.print("box is running")
+        return 0
+    out.print("box is stopped" if status.stopped else "[red]box is partly running[/]")
+    return 1
