@@ -291,6 +291,8 @@ def osd_targets(
 def read_storage(root: HostRoot, instances_path: str) -> StorageFacts:
     """Targets for the instances path (if it exists under root) and every Ceph OSD."""
     instances_path = os.path.normpath("/" + instances_path.lstrip("/"))
+    if root.live:
+        instances_path = os.path.realpath(instances_path)  # a symlink to another mount
     notes: list[str] = []
     lsblk = root.command("lsblk.json", LSBLK_ARGV)
     if lsblk is None or not lsblk.ok:

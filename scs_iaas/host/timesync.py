@@ -93,4 +93,9 @@ def read_timesync(root: HostRoot) -> TimeSync:
                 error="" if ntp_on else "timedatectl: NTP=no (no NTP service active)",
             )
         errors.append(f"timedatectl: {show.error}")
-    return TimeSync("", None, error="; ".join(errors) or "neither chronyc nor timedatectl found")
+    return TimeSync(
+        "",
+        None,
+        error="; ".join(errors)
+        or "no output from chronyc or timedatectl (not installed, or not recorded)",
+    )
