@@ -44,7 +44,7 @@ def standard_set(which: str) -> tuple[DesiredFlavor, ...]:
             name=f.name,
             vcpus=f.vcpus,
             ram=f.ram_mib,
-            disk=f.disk_gb,
+            disk=f.disk_gb or 0,
             extra_specs=frozen({k: str(v) for k, v in f.extra_specs.items()}),
             source=f"scs-0103 {f.status}",
         )

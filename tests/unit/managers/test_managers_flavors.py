@@ -230,3 +230,14 @@ def test_plan_then_apply_converges(
         (f,) = after
         assert {k: v for k, v in f.extra_specs.items() if k.startswith("scs:")} == SPECS
         assert f.extra_specs.get("hw:foo") == (specs.get("hw:foo") if present else None)
+
+
+def test_standard_sets_include_the_ssd_flavors() -> None:
+    mandatory = {d.name: d for d in fm.standard_set("mandatory")}
+    assert len(mandatory) == 15 and len(fm.standard_set("all")) == 31
+    ssd = mandatory["SCS-4V-16-100s"]
+    assert (ssd.vcpus, ssd.ram, ssd.disk) == (4, 16384, 100)
+    assert ssd.extra_specs["scs:disk0-type"] == "ssd"
+    assert mandatory["SCS-1V-4"].disk == 0
+    plan = fm.plan_flavors(fm.standard_set("all"), snap())
+    assert [a.op for a in plan.actions] == [Op.CREATE] * 31
