@@ -84,14 +84,16 @@ def check_sev(facts: CcFacts, kind: SevKind) -> Finding:
         if facts.cpu.vendor and facts.cpu.vendor != "AuthenticAMD":
             why += f" ({facts.cpu.vendor})"
         else:
-            why += f" (no {kind.flag} flag in /proc/cpuinfo)"
+            # the kernel clears sme/sev* when the BIOS leaves memory encryption off
+            why += f" (no {kind.flag} flag in /proc/cpuinfo; on EPYC: is SME/SEV on in the BIOS?)"
         return _finding(kind.id, Status.SKIP, why, details=steps)
     if "kvm_amd" not in facts.kvm_params:
         return _finding(
             kind.id,
             Status.WARN,
             f"CPU supports {kind.name}, but kvm_amd is not loaded",
-            f"modprobe kvm_amd {kind.param}=1 and add {kind.kernel_hint} to the kernel command line",
+            f"modprobe kvm_amd {kind.param}=1 and add {kind.kernel_hint} "
+            "to the kernel command line",
             details=steps,
         )
     if param is None:
@@ -109,7 +111,8 @@ def check_sev(facts: CcFacts, kind: SevKind) -> Finding:
             kind.id,
             Status.WARN,
             f"CPU supports {kind.name}, kvm_amd.{kind.param}=N",
-            f"add {kind.kernel_hint} to the kernel command line (and enable {kind.name} in the BIOS)",
+            f"add {kind.kernel_hint} to the kernel command line "
+            f"(and enable {kind.name} in the BIOS)",
             details=steps,
         )
     if state in ("disabled", "unusable"):
@@ -160,7 +163,8 @@ def check_nova_sev(facts: CcFacts, nova: NovaConf | None) -> Finding | None:
         problems.append(
             (
                 f"[libvirt] hw_machine_type {machine or 'unset (pc)'}: SEV guests need q35",
-                "[libvirt] hw_machine_type = x86_64=q35 (or hw_machine_type=q35 on every SEV image)",
+                "[libvirt] hw_machine_type = x86_64=q35 "
+                "(or hw_machine_type=q35 on every SEV image)",
             )
         )
     slots = _sev_slots(facts, SEV_KINDS[0])
@@ -265,7 +269,8 @@ def check_tdx(facts: CcFacts) -> Finding:
             Status.WARN,
             "CPU supports TDX, kvm_intel.tdx="
             + ("N" if param is False else "absent (kvm_intel not loaded or too old)"),
-            "add kvm_intel.tdx=1 to the kernel command line (Linux ≥ 6.16, TDX enabled in the BIOS)",
+            "add kvm_intel.tdx=1 to the kernel command line "
+            "(Linux ≥ 6.16, TDX enabled in the BIOS)",
             details=steps,
         )
     return _finding(

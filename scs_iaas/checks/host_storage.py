@@ -76,7 +76,8 @@ def check_luks(t: StorageTarget, nova: NovaConf | None) -> Finding:
         return _f(
             LUKS_ID,
             Status.PASS,
-            "Nova encrypts each ephemeral disk ([ephemeral_storage_encryption] enabled, LVM backend)",
+            "Nova encrypts each ephemeral disk "
+            "([ephemeral_storage_encryption] enabled, LVM backend)",
             resource,
             details=details,
         )
@@ -154,7 +155,8 @@ def check_disk_bench(result: DiskBench) -> Finding:
         Status.FAIL,
         reason + f": needs >{SCS_0110_MIN_IOPS:.0f} IOPS and <{SCS_0110_MAX_LATENCY_MS:g} ms",
         result.target,
-        "local SSD/NVMe with power-loss protection (no write-back cache stalls) for the `s` flavors",
+        "local SSD/NVMe with power-loss protection (no write-back cache stalls) "
+        "for the `s` flavors",
     )
 
 

@@ -56,6 +56,11 @@ def register(subparsers: Any) -> None:
 
     bench = sub.add_parser("bench-disk", help="scs-0110 write test: O_DSYNC 4 KiB writes")
     bench.add_argument("path", type=Path, help="a directory (scratch file) or a block device")
+    bench.add_argument(
+        "--overwrite-device",
+        action="store_true",
+        help="allow PATH to be a block device; the data on it is destroyed",
+    )
     _bench_args(bench)
     bench.set_defaults(func=run_bench_disk)
 
@@ -241,7 +246,9 @@ def run_bench_disk(args: argparse.Namespace) -> int:
     from scs_iaas.host import bench_disk
     from scs_iaas.report import emit
 
-    result = bench_disk.run(args.path, write_count(args), args.engine)
+    result = bench_disk.run(
+        args.path, write_count(args), args.engine, overwrite_device=args.overwrite_device
+    )
     findings = [check_disk_bench(result)]
     emit(
         findings,

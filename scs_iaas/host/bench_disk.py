@@ -76,9 +76,15 @@ def _is_block_device(path: Path) -> bool:
         return False
 
 
-def _target_file(target: Path) -> tuple[Path, bool]:
-    """A directory gets a scratch file (removed afterwards); a block device is used as is."""
+def _target_file(target: Path, overwrite_device: bool = False) -> tuple[Path, bool]:
+    """A directory gets a scratch file (removed afterwards); a block device is written to
+    directly, which destroys its data — only when the caller says so."""
     if _is_block_device(target):
+        if not overwrite_device:
+            raise InputError(
+                f"{target} is a block device: writing to it destroys its data; give a "
+                "directory on it, or --overwrite-device if it holds nothing"
+            )
         return target, False
     if target.is_dir():
         return target / f".scs-iaas-bench-{os.getpid()}.tmp", True
@@ -86,10 +92,13 @@ def _target_file(target: Path) -> tuple[Path, bool]:
 
 
 def run_builtin(
-    target: Path, count: int = DEFAULT_COUNT, block_size: int = BLOCK_SIZE
+    target: Path,
+    count: int = DEFAULT_COUNT,
+    block_size: int = BLOCK_SIZE,
+    overwrite_device: bool = False,
 ) -> DiskBench:
     """``count`` sequential ``pwrite``s of ``block_size`` bytes on an O_DSYNC descriptor."""
-    path, scratch = _target_file(target)
+    path, scratch = _target_file(target, overwrite_device)
     flags = os.O_WRONLY | os.O_DSYNC | (os.O_CREAT | os.O_TRUNC if scratch else 0)
     buf = os.urandom(block_size)
     latencies: list[int] = []
@@ -167,11 +176,16 @@ def parse_fio_json(text: str, engine: str, target: str, block_size: int = BLOCK_
         raise ScsIaasError(f"fio output not understood ({type(exc).__name__}: {exc})") from exc
 
 
-def run_fio(target: Path, count: int = DEFAULT_COUNT, block_size: int = BLOCK_SIZE) -> DiskBench:
+def run_fio(
+    target: Path,
+    count: int = DEFAULT_COUNT,
+    block_size: int = BLOCK_SIZE,
+    overwrite_device: bool = False,
+) -> DiskBench:
     version = fio_version()
     if version is None:
         raise ScsIaasError("fio is not installed (apt-get install fio), use --engine builtin")
-    path, scratch = _target_file(target)
+    path, scratch = _target_file(target, overwrite_device)
     argv = fio_argv(path, count, block_size, scratch)
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=900)
@@ -185,13 +199,20 @@ def run_fio(target: Path, count: int = DEFAULT_COUNT, block_size: int = BLOCK_SI
 
 
 def run(
-    target: Path, count: int = DEFAULT_COUNT, engine: str = "auto", block_size: int = BLOCK_SIZE
+    target: Path,
+    count: int = DEFAULT_COUNT,
+    engine: str = "auto",
+    block_size: int = BLOCK_SIZE,
+    overwrite_device: bool = False,
 ) -> DiskBench:
-    """fio when installed (or asked for), else the built-in writer."""
+    """fio when installed (or asked for), else the built-in writer.
+
+    A block device as ``target`` is refused unless ``overwrite_device`` (its data is lost).
+    """
     if count < 1:
         raise InputError(f"--count {count}: need at least one write")
     if engine == "fio" or (engine == "auto" and fio_version() is not None):
-        return run_fio(target, count, block_size)
+        return run_fio(target, count, block_size, overwrite_device)
     if engine in ("auto", "builtin"):
-        return run_builtin(target, count, block_size)
+        return run_builtin(target, count, block_size, overwrite_device)
     raise InputError(f"--engine {engine!r}: choose auto, fio or builtin")

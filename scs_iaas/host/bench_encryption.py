@@ -170,7 +170,7 @@ def run(
         with _signals_raise():
             try:
                 loop = _run(["losetup", "--find", "--show", str(backing)], "losetup")
-                raw = bench_disk.run(Path(loop), count, engine)
+                raw = bench_disk.run(Path(loop), count, engine, overwrite_device=True)
                 _run(
                     [
                         "cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2",
@@ -181,10 +181,13 @@ def run(
                     "cryptsetup luksFormat",
                 )  # fmt: skip
                 _run(
-                    ["cryptsetup", "open", "--type", "luks2", "--key-file", str(keyfile), loop, mapping],
+                    ["cryptsetup", "open", "--type", "luks2", "--key-file", str(keyfile),
+                     loop, mapping],
                     "cryptsetup open",
                 )  # fmt: skip
-                luks = bench_disk.run(Path(f"/dev/mapper/{mapping}"), count, engine)
+                luks = bench_disk.run(
+                    Path(f"/dev/mapper/{mapping}"), count, engine, overwrite_device=True
+                )
             finally:
                 problems = _cleanup(mapping, backing)
         if problems:

@@ -89,3 +89,25 @@ def test_scs_0110_verdict() -> None:
     f = check_disk_bench(slow)
     assert f.status == Status.FAIL and f.standard == "scs-0110"
     assert ">1000 IOPS" in f.reason
+
+
+def _some_block_device() -> Path | None:
+    import stat
+
+    for candidate in [*sorted(Path("/dev").glob("loop[0-9]*")), Path("/dev/vda")]:
+        try:
+            if stat.S_ISBLK(candidate.stat().st_mode):
+                return candidate
+        except OSError:
+            continue
+    return None
+
+
+def test_block_device_refused_without_overwrite() -> None:
+    """Writing to a device destroys its data: refused before anything is opened."""
+    device = _some_block_device()
+    if device is None:
+        pytest.skip("no block device node visible here (/dev/loop*, /dev/vda)")
+    for engine in ("builtin", "fio"):
+        with pytest.raises(InputError, match="--overwrite-device"):
+            bench_disk.run(device, 10, engine)

@@ -149,3 +149,11 @@ def test_bench_encryption_exit_2_or_runs(
     else:
         assert rc in (0, 1)
         assert "scs-iaas-host-luks-overhead" in captured.out
+
+
+def test_bench_disk_refuses_a_device(capsys: pytest.CaptureFixture[str]) -> None:
+    loop = Path("/dev/loop0")
+    if not loop.is_block_device():
+        pytest.skip("/dev/loop0 is not a block device here")
+    assert main(["host", "bench-disk", str(loop), "--count", "10"]) == 2
+    assert "destroys its data" in capsys.readouterr().err
