@@ -131,6 +131,16 @@ def parse_only(text: str) -> tuple[str, ...]:
     return areas
 
 
+def host_root(path: str) -> Any:
+    """``--root`` must be a directory: a typo would otherwise read as an empty host."""
+    from scs_iaas.errors import InputError
+    from scs_iaas.host.root import HostRoot
+
+    if not Path(path).is_dir():
+        raise InputError(f"--root {path}: not a directory")
+    return HostRoot.of(path)
+
+
 def host_check(
     root_path: str,
     only: tuple[str, ...] = AREAS,
@@ -139,9 +149,8 @@ def host_check(
 ) -> tuple[list[Any], dict[str, Any]]:
     """Read the facts of the chosen areas and judge them: (findings, facts as plain data)."""
     from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, read_nova_conf
-    from scs_iaas.host.root import HostRoot
 
-    root = HostRoot.of(root_path)
+    root = host_root(root_path)
     nova = read_nova_conf(root, nova_conf)
     findings: list[Any] = []
     facts: dict[str, Any] = {"root": str(root.path), "nova": asdict(nova) if nova else None}
@@ -223,10 +232,9 @@ def run_sensors(args: argparse.Namespace) -> int:
     from scs_iaas.checks import host_sensors
     from scs_iaas.findings import exit_code
     from scs_iaas.host.hwmon import read_hwmon
-    from scs_iaas.host.root import HostRoot
     from scs_iaas.report import emit
 
-    hw = read_hwmon(HostRoot.of(args.root))
+    hw = read_hwmon(host_root(args.root))
     findings = host_sensors.check(hw)
     if args.textfile is not None:
         from scs_iaas.host.prom import write_textfile

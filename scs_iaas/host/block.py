@@ -93,9 +93,10 @@ def _unescape(field: str) -> str:
 def parse_mountinfo(text: str) -> list[Mount]:
     """``36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw`` → Mount."""
     mounts = []
-    for line in text.splitlines():
+    for line in text.split("\n"):  # not splitlines(): U+0085 etc. may be in a path
         head, sep, tail = line.partition(" - ")
-        fields, rest = head.split(), tail.split()
+        # split on the ASCII space only: the kernel escapes space/tab/newline, not U+00A0 etc.
+        fields, rest = head.split(" "), tail.split(" ")
         if not sep or len(fields) < 5 or len(rest) < 2:
             continue
         mounts.append(Mount(_unescape(fields[4]), _unescape(rest[1]), rest[0], fields[2]))

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scs_iaas.checks.host_storage import check
 from scs_iaas.errors import InputError
@@ -172,3 +174,15 @@ def test_live_machine_root_mount_resolves() -> None:
     assert target.note or target.chain
     findings = check(facts)
     assert all(f.status in (Status.PASS, Status.WARN, Status.SKIP) for f in findings)
+
+
+def _escape(path: str) -> str:
+    """How the kernel writes a path into mountinfo (show_mountinfo → mangle)."""
+    return "".join(f"\\{ord(c):03o}" if c in " \t\n\\" else c for c in path)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF) | st.sampled_from(" \t\\"), min_size=1).map(lambda s: "/" + s))  # fmt: skip
+def test_mountinfo_escape_round_trip(path: str) -> None:
+    line = f"40 1 8:1 / {_escape(path)} rw,relatime - ext4 {_escape('/dev/sda 1')} rw"
+    (m,) = parse_mountinfo(line)
+    assert (m.mountpoint, m.source) == (path, "/dev/sda 1")

@@ -157,3 +157,9 @@ def test_bench_disk_refuses_a_device(capsys: pytest.CaptureFixture[str]) -> None
         pytest.skip("/dev/loop0 is not a block device here")
     assert main(["host", "bench-disk", str(loop), "--count", "10"]) == 2
     assert "destroys its data" in capsys.readouterr().err
+
+
+def test_root_must_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for command in ("check", "sensors"):
+        assert main(["host", command, "--root", str(tmp_path / "typo")]) == 2
+        assert f"--root {tmp_path / 'typo'}: not a directory" in capsys.readouterr().err
