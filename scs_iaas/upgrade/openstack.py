@@ -361,23 +361,24 @@ def fetch_documents(conn: Any) -> tuple[dict[str, dict[str, Any] | None], dict[s
         url = endpoint(service)
         if url is None:
             return service, None, ""
-        root = unversioned(url)
-        if service == "network":
-            target = root + "v2.0/extensions"
-            resp = conn.session.get(target, raise_exc=False)
-        else:
-            target = root
-            resp = conn.session.get(target, authenticated=False, raise_exc=False)
-        if resp.status_code >= 400:
-            from scs_iaas.errors import CloudError
+        from scs_iaas.errors import CloudError
 
-            raise CloudError(f"GET {target}: HTTP {resp.status_code}")
+        root = unversioned(url)
+        target = root + "v2.0/extensions" if service == "network" else root
+        try:
+            # version documents need no token; Neutron's extension list does
+            resp = conn.session.get(target, authenticated=service == "network", raise_exc=False)
+        except Exception as exc:
+            from scs_iaas.cloud.redact import redact
+
+            why = redact(" ".join(str(exc).split()) or type(exc).__name__)
+            raise CloudError(f"{SERVICE_NAMES[service]}: GET {target} failed: {why}") from None
+        if resp.status_code >= 400:
+            raise CloudError(f"{SERVICE_NAMES[service]}: GET {target}: HTTP {resp.status_code}")
         try:
             body = resp.json()
         except ValueError:
-            from scs_iaas.errors import CloudError
-
-            raise CloudError(f"GET {target}: not JSON") from None
+            raise CloudError(f"{SERVICE_NAMES[service]}: GET {target}: not JSON") from None
         return service, body if isinstance(body, dict) else None, target
 
     docs: dict[str, dict[str, Any] | None] = {}
