@@ -16,65 +16,52 @@ VERSION = "v1"
 UNITS = {"temp": "°C", "fan": "RPM", "in": "V"}
 
 
+def _finding(
+    status: Status, reason: str, resource: str = "host", fix: str = "", **details: str
+) -> Finding:
+    return Finding(ID, STANDARD, VERSION, status, reason, resource, fix, dict(details))
+
+
 def check(facts: HwmonFacts) -> list[Finding]:
     if not facts.present:
-        return [
-            Finding(
-                ID, STANDARD, VERSION, Status.SKIP,
-                "no hwmon: /sys/class/hwmon is missing (kernel without CONFIG_HWMON, or a VM "
-                "without sensors)",
-                "host",
-            )
-        ]  # fmt: skip
+        reason = (
+            "no hwmon: /sys/class/hwmon is missing "
+            "(kernel without CONFIG_HWMON, or a VM without sensors)"
+        )
+        return [_finding(Status.SKIP, reason)]
     if not facts.chips:
-        return [Finding(ID, STANDARD, VERSION, Status.SKIP, "no hwmon chips registered", "host")]
+        return [_finding(Status.SKIP, "no hwmon chips registered")]
     findings: list[Finding] = []
     temps = 0
     hottest: tuple[float, str] | None = None
     for chip in facts.chips:
         for s in chip.sensors:
-            where = f"{chip.name}/{s.label}" + (
-                f" ({chip.block_device})" if chip.block_device else ""
-            )
+            where = f"{chip.name}/{s.label}"
+            if chip.block_device:
+                where += f" ({chip.block_device})"
             unit = UNITS[s.kind]
             if s.kind == "temp":
                 temps += 1
                 if hottest is None or s.value > hottest[0]:
                     hottest = (s.value, where)
             if s.at_crit:
+                reason = f"{s.value:g} {unit} at or above its critical limit {s.crit:g} {unit}"
+                fix = "check cooling and airflow now; the kernel may shut the device down"
                 findings.append(
-                    Finding(
-                        ID, STANDARD, VERSION, Status.FAIL,
-                        f"{s.value:g} {unit} at or above its critical limit {s.crit:g} {unit}",
-                        where, "check cooling and airflow now; the kernel may shut the device down",
-                        {"chip": chip.chip, "sensor": s.sensor},
-                    )
-                )  # fmt: skip
+                    _finding(Status.FAIL, reason, where, fix, chip=chip.chip, sensor=s.sensor)
+                )
             elif s.at_max:
+                reason = f"{s.value:g} {unit} at or above its max {s.max:g} {unit}"
+                fix = "check cooling and airflow"
                 findings.append(
-                    Finding(
-                        ID, STANDARD, VERSION, Status.WARN,
-                        f"{s.value:g} {unit} at or above its max {s.max:g} {unit}",
-                        where, "check cooling and airflow",
-                        {"chip": chip.chip, "sensor": s.sensor},
-                    )
-                )  # fmt: skip
+                    _finding(Status.WARN, reason, where, fix, chip=chip.chip, sensor=s.sensor)
+                )
     for disk in facts.disks_without_sensor:
-        findings.append(
-            Finding(
-                ID, STANDARD, VERSION, Status.WARN,
-                f"{disk} has no temperature sensor: drivetemp is not loaded (or the disk is SAS)",
-                disk, "modprobe drivetemp && echo drivetemp >> /etc/modules",
-            )
-        )  # fmt: skip
+        reason = f"{disk} has no temperature sensor: drivetemp is not loaded (or the disk is SAS)"
+        fix = "modprobe drivetemp && echo drivetemp >> /etc/modules"
+        findings.append(_finding(Status.WARN, reason, disk, fix))
     if not findings:
-        chips = len(facts.chips)
         top = f"; hottest {hottest[0]:g} °C at {hottest[1]}" if hottest else ""
-        findings.append(
-            Finding(
-                ID, STANDARD, VERSION, Status.PASS,
-                f"{temps} temperature sensors on {chips} chips below their limits{top}",
-                "host",
-            )
-        )  # fmt: skip
+        reason = f"{temps} temperature sensors on {len(facts.chips)} chips below their limits{top}"
+        findings.append(_finding(Status.PASS, reason))
     return findings

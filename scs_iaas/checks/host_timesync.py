@@ -20,42 +20,29 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:+.3f} ms"
 
 
-def check(ts: TimeSync) -> list[Finding]:
+def _finding(ts: TimeSync, status: Status, reason: str, fix: str = "") -> Finding:
     details = {"daemon": ts.daemon, "offset_s": ts.offset_s, "reference": ts.reference}
+    return Finding(ID, STANDARD, VERSION, status, reason, "host", fix, details)
+
+
+def check(ts: TimeSync) -> list[Finding]:
     if ts.synchronised is None:
-        return [
-            Finding(
-                ID, STANDARD, VERSION, Status.WARN,
-                f"cannot tell whether the clock is synchronised: {ts.error}",
-                "host", "apt-get install chrony && systemctl enable --now chrony", details,
-            )
-        ]  # fmt: skip
+        reason = f"cannot tell whether the clock is synchronised: {ts.error}"
+        fix = "apt-get install chrony && systemctl enable --now chrony"
+        return [_finding(ts, Status.WARN, reason, fix)]
     if not ts.synchronised:
-        why = ts.error or (
-            f"leap status {ts.leap_status}" if ts.leap_status else "not synchronised"
-        )
-        return [
-            Finding(
-                ID, STANDARD, VERSION, Status.WARN,
-                f"clock not synchronised ({ts.daemon or 'no NTP daemon'}: {why})",
-                "host", "check `chronyc sources -v`; allow UDP 123 to the NTP servers", details,
-            )
-        ]  # fmt: skip
+        why = ts.error or (f"leap status {ts.leap_status}" if ts.leap_status else "no sync")
+        reason = f"clock not synchronised ({ts.daemon or 'no NTP daemon'}: {why})"
+        fix = "check `chronyc sources -v`; allow UDP 123 to the NTP servers"
+        return [_finding(ts, Status.WARN, reason, fix)]
     ref = f" to {ts.reference}" if ts.reference else ""
-    stratum = f" (stratum {ts.stratum})" if ts.stratum else ""
     if ts.offset_s is not None and abs(ts.offset_s) > MAX_OFFSET_S:
-        return [
-            Finding(
-                ID, STANDARD, VERSION, Status.WARN,
-                f"synchronised by {ts.daemon}{ref}, but offset {_ms(ts.offset_s)} exceeds "
-                f"{MAX_OFFSET_S * 1000:g} ms (Ceph mon_clock_drift_allowed)",
-                "host", "check `chronyc sources -v` for a bad or distant server", details,
-            )
-        ]  # fmt: skip
-    offset = f", offset {_ms(ts.offset_s)}" if ts.offset_s is not None else ""
-    return [
-        Finding(
-            ID, STANDARD, VERSION, Status.PASS,
-            f"synchronised by {ts.daemon}{ref}{stratum}{offset}", "host", "", details,
+        reason = (
+            f"synchronised by {ts.daemon}{ref}, but offset {_ms(ts.offset_s)} exceeds "
+            f"{MAX_OFFSET_S * 1000:g} ms (Ceph mon_clock_drift_allowed)"
         )
-    ]  # fmt: skip
+        fix = "check `chronyc sources -v` for a bad or distant server"
+        return [_finding(ts, Status.WARN, reason, fix)]
+    stratum = f" (stratum {ts.stratum})" if ts.stratum else ""
+    offset = f", offset {_ms(ts.offset_s)}" if ts.offset_s is not None else ""
+    return [_finding(ts, Status.PASS, f"synchronised by {ts.daemon}{ref}{stratum}{offset}")]

@@ -59,8 +59,12 @@ def registry_for(facts: HwmonFacts) -> CollectorRegistry:
         ["chip", "sensor", "label"],
         registry=reg,
     )
-    block = Gauge("scs_iaas_hwmon_block_device", "Block device a drive temperature chip measures",
-                  ["chip", "device"], registry=reg)  # fmt: skip
+    block = Gauge(
+        "scs_iaas_hwmon_block_device",
+        "Block device a drive temperature chip measures",
+        ["chip", "device"],
+        registry=reg,
+    )
     for chip in facts.chips:
         names.labels(chip.chip, clean_name(chip.name)).set(1)
         if chip.block_device:
