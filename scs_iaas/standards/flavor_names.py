@@ -439,6 +439,23 @@ _FULL_V1: Final = _FULL["v1"]
 _G_RAM: Final = _PATTERNS["v3"].groupindex["ram"]
 _G_COUNT: Final = _PATTERNS["v3"].groupindex["disk_count"]
 assert all(p.groupindex == _PATTERNS["v3"].groupindex for p in _PATTERNS.values())
+
+
+def _check_only(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern with only the groups :func:`check_name` reads left capturing.
+
+    Every capture group costs the matcher bookkeeping at each atomic group; a check that
+    needs two values runs about a quarter faster without the other 21.
+    """
+    keep = ("ram", "disk_count")
+    text = re.sub(r"\(\?P<(?!(?:" + "|".join(keep) + r")>)\w+>", "(?:", pattern.pattern)
+    compiled = re.compile(text)
+    assert compiled.groupindex == {k: i for i, k in enumerate(keep, start=1)}
+    return compiled
+
+
+_CHECK_V3: Final = _check_only(_PATTERNS["v3"]).fullmatch
+_CHECK_V1: Final = _check_only(_PATTERNS["v1"]).fullmatch
 _GPU_GENS: Final = {k: frozenset(v.generations) | {""} for k, v in GPU_VENDORS.items()}
 
 #: the reference lists one scs:diskN-type key per disk; beyond this count that list is absurd
@@ -510,36 +527,51 @@ def _scan(name: str, fullmatch: Any) -> FlavorName | None:
         gbw,
         ib,
     ) = m.groups()
+    # Only values that differ from the field defaults go into the instance dict; the
+    # defaults are class attributes of the dataclass, so attribute access, ==, hash and repr
+    # see every field.  A typical name sets 3 to 6 entries instead of 23.
+    d: dict[str, Any] = {"cpus": int(cpus_s), "cpu_type": cpu_type, "ram": float(ram_s)}
+    if insecure:
+        d["insecure"] = True
+    if ecc_off:
+        d["ram_ecc_off"] = True
+    if oversub:
+        d["ram_oversubscribed"] = True
+    if disk is not None:
+        d["has_disk_part"] = True
+        if size_s:
+            d["disk"] = int(size_s)
+        if count_s:
+            d["disk_count"] = int(count_s)
+        if disk_type:
+            d["disk_type"] = disk_type
+    if hypervisor is not None:
+        d["hypervisor"] = hypervisor
+    if hwv is not None:
+        d["hwv"] = True
+    if vendor is not None:
+        d["cpu_vendor"] = vendor
+        if gen_s and int(gen_s):
+            d["cpu_gen"] = int(gen_s)
+        if cfreq:
+            d["cpu_freq"] = len(cfreq)
+    if gpu_type is not None:
+        d["gpu_type"] = gpu_type
+        d["gpu_vendor"] = gpu_vendor
+        if gpu_gen:
+            d["gpu_gen"] = gpu_gen
+        if cu_s:
+            d["gpu_cu"] = int(cu_s)
+        if gfreq:
+            d["gpu_freq"] = len(gfreq)
+        if vram_s:
+            d["gpu_vram"] = int(vram_s)
+        if gbw:
+            d["gpu_bandwidth"] = len(gbw)
+    if ib is not None:
+        d["ib"] = True
     obj: FlavorName = _new(FlavorName)
-    _set(
-        obj,
-        "__dict__",
-        {
-            "cpus": int(cpus_s),
-            "cpu_type": cpu_type,
-            "ram": float(ram_s),
-            "insecure": insecure == "i",
-            "ram_ecc_off": ecc_off == "u",
-            "ram_oversubscribed": oversub == "o",
-            "has_disk_part": disk is not None,
-            "disk": int(size_s) if size_s else None,
-            "disk_count": int(count_s) if count_s else 1,
-            "disk_type": disk_type or None,
-            "hypervisor": hypervisor,
-            "hwv": hwv is not None,
-            "cpu_vendor": vendor,
-            "cpu_gen": (int(gen_s) or None) if gen_s else None,
-            "cpu_freq": len(cfreq) if cfreq else 0,
-            "gpu_type": gpu_type,
-            "gpu_vendor": gpu_vendor,
-            "gpu_gen": gpu_gen or "",
-            "gpu_cu": int(cu_s) if cu_s else None,
-            "gpu_freq": len(gfreq) if gfreq else 0,
-            "gpu_vram": int(vram_s) if vram_s else None,
-            "gpu_bandwidth": len(gbw) if gbw else 0,
-            "ib": ib is not None,
-        },
-    )
+    _set(obj, "__dict__", d)
     return obj
 
 
@@ -812,9 +844,42 @@ def check_name(name: str) -> Verdict:
     """
     if not name.startswith(PREFIX):
         return "ignored"
+    # the body of _valid_match, inlined: this is the hot path of a conformance run
+    verdict: Verdict
     if ":" in name:
-        return "fail" if _valid_match(name, _FULL_V1) is None else "tolerated"
-    return "fail" if _valid_match(name, _FULL_V3) is None else "pass"
+        m, verdict = _CHECK_V1(name), "tolerated"
+    else:
+        m, verdict = _CHECK_V3(name), "pass"
+    if m is None:
+        return "fail"
+    try:
+        ram2 = float(m.group(1)) * 2
+    except ValueError:
+        return "fail"
+    if not ram2 > 0 or ram2 == math.inf or not ram2.is_integer():
+        return "fail"
+    count = m.group(2)
+    if count and len(count) > 3 and int(count) > MAX_DISK_COUNT:
+        return "fail"
+    if len(name) > MAX_DIGITS and _LONG_NUMBER(name):
+        return "fail"
+    return verdict
+
+
+def classify(name: str) -> tuple[Verdict, FlavorName | None]:
+    """The check verdict and the parsed name in one pass, without exceptions.
+
+    What a conformance run needs for every flavor: ``("pass", f)``, ``("tolerated", f)``
+    (parsed as v1), ``("fail", None)`` or ``("ignored", None)``.  Use :func:`parse_tolerant`
+    to learn why a name fails.
+    """
+    if not name.startswith(PREFIX):
+        return "ignored", None
+    if ":" in name:
+        f = _scan(name, _FULL_V1)
+        return ("fail", None) if f is None else ("tolerated", f)
+    f = _scan(name, _FULL_V3)
+    return ("fail", None) if f is None else ("pass", f)
 
 
 def _num(value: float) -> str:
