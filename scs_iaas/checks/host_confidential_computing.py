@@ -83,6 +83,8 @@ def check_sev(facts: CcFacts, kind: SevKind) -> Finding:
         why = "not supported by this CPU"
         if facts.cpu.vendor and facts.cpu.vendor != "AuthenticAMD":
             why += f" ({facts.cpu.vendor})"
+        elif facts.cpu.has("hypervisor"):
+            why += f" (a virtual machine: no {kind.flag} flag passed through)"
         else:
             # the kernel clears sme/sev* when the BIOS leaves memory encryption off
             why += f" (no {kind.flag} flag in /proc/cpuinfo; on EPYC: is SME/SEV on in the BIOS?)"

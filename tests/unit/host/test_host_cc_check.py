@@ -132,3 +132,10 @@ def test_live_machine_does_not_crash() -> None:
     findings = check(read_confidential(HostRoot.of("/")))
     assert {f.id for f in findings} >= {"scs-iaas-host-sev", "scs-iaas-host-sgx"}
     assert all(f.status in (Status.PASS, Status.WARN, Status.SKIP) for f in findings)
+
+
+def test_inside_a_vm_says_so() -> None:
+    facts = read_confidential(HostRoot.of(HOSTS / "epyc-snp"))
+    vm = replace(facts, cpu=CpuInfo("AuthenticAMD", "AMD EPYC", ("hypervisor",)))
+    sev = {f.id: f for f in check(vm)}["scs-iaas-host-sev"]
+    assert sev.status == Status.SKIP and "a virtual machine" in sev.reason
