@@ -48,6 +48,12 @@ def register(sub: Any) -> None:
     )
     c.add_argument("--skip-openstack", action="store_true", help="do not contact the cloud's APIs")
     c.add_argument(
+        "--openstack-dir",
+        metavar="DIR",
+        help="read recorded version documents from DIR (identity.json, compute.json, "
+        "block-storage.json, placement.json, image.json, network.json) instead of the APIs",
+    )
+    c.add_argument(
         "--images",
         metavar="FILE",
         help="JSON list of image records (name, os_distro, os_version) to judge instead of the "
@@ -92,6 +98,11 @@ def run_check(args: argparse.Namespace) -> int:
     if args.from_release or args.skip_openstack:
         if args.from_release:
             findings += _given_release(rel.parse_release(args.from_release), target, extra, lines)
+    elif args.openstack_dir:
+        from scs_iaas.upgrade.openstack import read_dir
+
+        docs = read_dir(args.openstack_dir)
+        findings += _judge_documents(docs, target, f"dir:{args.openstack_dir}", extra, lines)
     else:
         cloud_images = _openstack(args.os_cloud, target, findings, extra, lines)
         if images is None:
@@ -151,26 +162,13 @@ def _openstack(
     lines: list[str],
 ) -> list[dict[str, Any]]:
     from scs_iaas.cloud.connection import api_error, connect
-    from scs_iaas.upgrade.openstack import detect, fetch_documents, judge
+    from scs_iaas.upgrade.openstack import fetch_documents
 
     cloud = connect(cloud_name)
     docs, urls = fetch_documents(cloud.conn)
-    det = detect(docs)
-    found, plan = judge(det, target, resource=f"cloud:{cloud.name}")
-    findings.extend(found)
     extra["cloud"] = cloud.name
-    extra["evidence"] = [e.to_dict() for e in det.evidence]
-    extra["missing_services"] = list(det.missing)
-    extra["detected"] = det.cloud.text() if det.cloud else None
-    extra["services"] = {s: r.text() for s, r in det.services.items()}
-    extra["plan"] = plan
     extra["urls"] = urls
-    for e in det.evidence:
-        lines.append(f"evidence: {e.text}")
-    if det.missing:
-        lines.append(f"not in the catalog: {', '.join(det.missing)}")
-    lines.append(f"release: {det.cloud.text() if det.cloud else 'mixed'}")
-    lines.append("plan: " + " → ".join(plan))
+    findings.extend(_judge_documents(docs, target, f"cloud:{cloud.name}", extra, lines))
     try:
         records = [
             {
@@ -185,6 +183,27 @@ def _openstack(
         raise api_error(f"cloud {cloud.name!r}: image list", exc) from None
     extra["api_requests"] = cloud.counter.count
     return records
+
+
+def _judge_documents(
+    docs: Any, target: Any, resource: str, extra: dict[str, Any], lines: list[str]
+) -> list[Any]:
+    from scs_iaas.upgrade.openstack import detect, judge
+
+    det = detect(docs)
+    found, plan = judge(det, target, resource=resource)
+    extra["evidence"] = [e.to_dict() for e in det.evidence]
+    extra["missing_services"] = list(det.missing)
+    extra["detected"] = det.cloud.text() if det.cloud else None
+    extra["services"] = {s: r.text() for s, r in det.services.items()}
+    extra["plan"] = plan
+    for e in det.evidence:
+        lines.append(f"evidence: {e.text}")
+    if det.missing:
+        lines.append(f"not found: {', '.join(det.missing)}")
+    lines.append(f"release: {det.cloud.text() if det.cloud else 'mixed'}")
+    lines.append("plan: " + " → ".join(plan))
+    return found
 
 
 def _ceph(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -332,6 +333,35 @@ def unversioned(url: str) -> str:
             kept.append(seg)
     path = "/" + "/".join(kept) + ("/" if kept else "")
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def read_dir(directory: str | Path) -> dict[str, dict[str, Any] | None]:
+    """Recorded documents: ``<service type>.json`` per service (absent files: missing)."""
+    import json
+
+    from scs_iaas.errors import InputError
+
+    d = Path(directory)
+    if not d.is_dir():
+        raise InputError(f"--openstack-dir {d}: not a directory")
+    docs: dict[str, dict[str, Any] | None] = {}
+    for service in SERVICES:
+        p = d / f"{service}.json"
+        if not p.is_file():
+            continue
+        try:
+            doc = json.loads(p.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"{p}: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{p}: line {exc.lineno}: not JSON: {exc.msg}") from None
+        if not isinstance(doc, dict):
+            raise InputError(f"{p}: expected a JSON object")
+        docs[service] = doc
+    if not docs:
+        known = ", ".join(f"{s}.json" for s in SERVICES)
+        raise InputError(f"--openstack-dir {d}: none of {known}")
+    return docs
 
 
 def fetch_documents(conn: Any) -> tuple[dict[str, dict[str, Any] | None], dict[str, str]]:

@@ -147,3 +147,42 @@ def test_junit_output(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert rc == 0
     assert "<testsuite" in out and "scs-iaas-upgrade-ceph-blockers" in out
+
+
+@pytest.mark.parametrize(
+    ("case", "to", "rc", "detected"),
+    [
+        ("yoga", "zed", 0, "Yoga"),
+        ("yoga", "2023.1", 1, "Yoga"),
+        ("zed", "2023.1", 0, "Zed"),
+        ("2023.1", "2024.1", 0, "2023.1 Antelope … 2023.2 Bobcat"),
+        ("2026.2-live", "2026.2", 0, "≥ 2026.2 Hibiscus"),
+        ("mixed-zed-nova-yoga-cinder", "zed", 1, None),
+    ],
+)
+def test_recorded_documents_end_to_end(
+    capsys: pytest.CaptureFixture[str], case: str, to: str, rc: int, detected: str | None
+) -> None:
+    got, out, _ = run(
+        capsys,
+        "--to",
+        to,
+        "--openstack-dir",
+        str(DATA / "openstack" / case),
+        "--skip-ceph",
+        "--skip-host",
+        "-f",
+        "json",
+    )
+    doc = json.loads(out)
+    assert got == rc
+    assert doc["detected"] == detected
+    assert doc["evidence"] and all(e["evidence"] for e in doc["evidence"])
+
+
+def test_openstack_dir_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rc, _, err = run(capsys, "--to", "zed", "--openstack-dir", str(tmp_path), "--skip-ceph")
+    assert rc == 2 and "none of identity.json" in err
+    (tmp_path / "compute.json").write_text("[1, 2]")
+    rc, _, err = run(capsys, "--to", "zed", "--openstack-dir", str(tmp_path), "--skip-ceph")
+    assert rc == 2 and "compute.json: expected a JSON object" in err
