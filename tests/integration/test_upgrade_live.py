@@ -50,13 +50,9 @@ def test_live_cloud_names_its_own_release_2026_2(box):
     assert path["status"] == "PASS" and path["reason"] == "already on 2026.2 Hibiscus"
 
 
-def test_nova_maximum_agrees_with_keystoneauth_discovery(box, monkeypatch):
+def test_nova_maximum_agrees_with_keystoneauth_discovery(box, admin_conn):
     """Our reading of the raw document against keystoneauth's own version discovery."""
-    import openstack
-
-    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
-    conn = openstack.connect(cloud=box.admin_cloud)
-    data = conn.session.get_endpoint_data(service_type="compute", interface="public")
+    data = admin_conn.session.get_endpoint_data(service_type="compute", interface="public")
     major, minor = data.max_microversion
     _, doc = upgrade_json(box, box.admin_cloud, "--to", "2026.2")
     nova = next(e for e in doc["evidence"] if e["service"] == "compute")
