@@ -56,13 +56,14 @@ print(json.dumps({"requests": n[0], "codes": codes}))
 """
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, str]:
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, str, float]:
+    started = time.time()
     t = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-500:]}")
-    return wall, proc.stdout
+    return wall, proc.stdout, started
 
 
 def measure(env: dict[str, str], runs: int) -> dict[str, object]:

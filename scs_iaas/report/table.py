@@ -23,6 +23,7 @@ def render_text(
     findings: Sequence[Finding], *, title: str, extra: dict[str, Any], out: TextIO
 ) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=out, highlight=False, width=None if out.isatty() else 160)
@@ -33,11 +34,11 @@ def render_text(
         table = Table(title=title, title_justify="left", expand=False)
         table.add_column("status", no_wrap=True)
         table.add_column("test", no_wrap=True)
-        table.add_column("resource", overflow="fold")
-        table.add_column("reason", overflow="fold")
-        table.add_column("fix", overflow="fold")
+        table.add_column("resource", overflow="fold", max_width=40)
+        table.add_column("reason · [dim]fix[/]", overflow="fold")
         for f in shown:
-            table.add_row(f"[{STYLE[f.status]}]{f.status}[/]", f.id, f.resource, f.reason, f.fix)
+            text = escape(f.reason) + (f"\n[dim]fix: {escape(f.fix)}[/]" if f.fix else "")
+            table.add_row(f"[{STYLE[f.status]}]{f.status}[/]", f.id, escape(f.resource), text)
         console.print(table)
     else:
         console.print(f"[bold]{title}[/]: every finding passed")
@@ -46,7 +47,7 @@ def render_text(
         console.print(f"[green]{passed} passing findings not shown (-v shows them)[/]")
     for line in extra.get("verdict_lines", []):
         style = "bold red" if "FAIL" in line else "bold green" if "PASS" in line else ""
-        console.print(f"[{style}]{line}[/]" if style else line, markup=bool(style))
+        console.print(f"[{style}]{escape(line)}[/]" if style else escape(line))
     counts = Counter(f.status for f in findings)
     summary = ", ".join(f"{counts[s]} {s.lower()}" for s in Status if counts[s])
     console.print(summary or "no findings")

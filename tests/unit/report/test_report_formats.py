@@ -104,3 +104,12 @@ def test_worst_and_exit_code():
     assert exit_code(FINDINGS) == 1
     assert exit_code(FINDINGS[1:2]) == 0
     assert worst([]) == Status.SKIP
+
+
+def test_text_does_not_eat_square_brackets():
+    f = Finding("scs-0114-replicated-type", "scs-0114", "v1", Status.WARN,
+                "no type claims [scs:replicated]", "types", "start with '[scs:replicated]'")  # fmt: skip
+    buf = io.StringIO()
+    emit([f], "text", title="t", extra={"verdict_lines": ["- main: PASS [x]"]}, out=buf)
+    assert buf.getvalue().count("[scs:replicated]") == 2
+    assert "- main: PASS [x]" in buf.getvalue()
