@@ -268,7 +268,7 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
         if not applies or b.kind in seen:
             continue
         hit: list[str] = []
-        if b.kind == "filestore" and filestore:
+        if b.kind in ("filestore", "leveldb") and filestore:
             hit = [f"osd.{i}" for i in filestore if i >= 0] or ["(health: OSD_FILESTORE)"]
         elif b.kind == "cache-tier" and state.cache_tiers:
             hit = [f"pool {p}" for p in state.cache_tiers]
@@ -287,7 +287,7 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
             )
         )
     if not out:
-        known = "FileStore OSDs, cache tiers, require_osd_release"
+        known = "FileStore OSDs, LevelDB omaps, cache tiers, require_osd_release"
         unknown = "" if state.osd_objectstores else " (no osd metadata: FileStore unchecked)"
         out.append(
             _f(

@@ -317,6 +317,9 @@ class CephBlocker:
 
 
 CEPH_BLOCKERS: tuple[CephBlocker, ...] = (
+    # Ceph release notes: Reef "FileStore is not supported", "Cache tiering is now deprecated";
+    # Quincy "Filestore has been deprecated", "LevelDB support has been removed … migrate
+    # monitors and OSDs to RocksDB before upgrading to Quincy".
     CephBlocker(
         "filestore",
         "reef",
@@ -329,16 +332,25 @@ CEPH_BLOCKERS: tuple[CephBlocker, ...] = (
         "filestore",
         "quincy",
         False,
-        False,
-        "FileStore is deprecated; the next release after Quincy drops it",
+        True,
+        "FileStore is deprecated in Quincy and unsupported from Reef on",
         "plan the BlueStore migration before going past Quincy",
+    ),
+    CephBlocker(
+        "leveldb",
+        "quincy",
+        False,
+        True,
+        "Quincy removed LevelDB; FileStore OSDs may still keep their omap in LevelDB "
+        "(not visible in these outputs)",
+        "check `ceph daemon osd.N config get filestore_omap_backend` on each FileStore OSD",
     ),
     CephBlocker(
         "cache-tier",
         "reef",
         False,
-        False,
-        "cache tiering is deprecated",
+        True,
+        "cache tiering is deprecated from Reef on",
         "remove the cache tier (ceph osd tier remove-overlay / remove) before relying on it",
     ),
 )

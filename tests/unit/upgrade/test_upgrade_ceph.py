@@ -76,11 +76,15 @@ def test_filestore_osd_blocks_reef_but_only_warns_for_quincy() -> None:
     reef = [f for f in ceph.judge(state, rel.ceph_release("reef")) if "blockers" in f.id]
     assert {(f.details["blocker"], f.status) for f in reef} == {
         ("filestore", Status.FAIL),
+        ("leveldb", Status.WARN),
         ("cache-tier", Status.WARN),
     }
     assert any("osd.1" in f.reason for f in reef)
     quincy = [f for f in ceph.judge(state, rel.ceph_release("quincy")) if "blockers" in f.id]
-    assert {(f.details["blocker"], f.status) for f in quincy} == {("filestore", Status.WARN)}
+    assert {(f.details["blocker"], f.status) for f in quincy} == {
+        ("filestore", Status.WARN),
+        ("leveldb", Status.WARN),
+    }
 
 
 def test_mixed_versions_block_and_require_osd_release_waits() -> None:
@@ -141,7 +145,10 @@ def test_filestore_health_check_counts_without_metadata() -> None:
         json.loads((base / "osd_dump.json").read_text()),
     )
     blockers = [f for f in ceph.judge(state, rel.ceph_release("reef")) if "blockers" in f.id]
-    assert [(f.status, "OSD_FILESTORE" in f.reason) for f in blockers] == [(Status.FAIL, True)]
+    assert [(f.status, "OSD_FILESTORE" in f.reason) for f in blockers] == [
+        (Status.FAIL, True),
+        (Status.WARN, True),
+    ]
 
 
 def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
