@@ -70,46 +70,57 @@ def _ver(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in nums) if nums else (0,)
 
 
+def _nice(entry: str) -> str:
+    distro, _, version = entry.partition(" ")
+    return f"{distro.capitalize()} {version}"
+
+
 def judge_host(host: HostOS, target: rel.Release, *, resource: str = "host") -> Finding:
+    """PASS on a tested runtime of the target; WARN where it is only kept for the upgrade or
+    only packaged; FAIL elsewhere, naming the OS to move to first."""
     support = rel.HOST_OS.get(target.key)
     fid = "scs-iaas-upgrade-host-os"
+
+    def finding(status: Status, reason: str, fix: str = "") -> Finding:
+        details = {
+            "host": host.pretty,
+            "tested": list(support.tested) if support else [],
+            "upgrade_only": list(support.upgrade) if support else [],
+            "packaged": list(support.packaged) if support else [],
+        }
+        return Finding(fid, STANDARD, VERSION, status, reason, resource, fix, details)
+
     if support is None:
-        return Finding(
-            fid, STANDARD, VERSION, Status.SKIP, f"no host OS data for {target.label}", resource
-        )
-    wanted = ", ".join(f"Ubuntu {v}" for v in support.ubuntu)
+        return finding(Status.SKIP, f"no host OS data for {target.label}")
+    me = f"{host.id} {host.version_id}"
+    tested = ", ".join(_nice(e) for e in support.tested)
     unsure = "" if support.sure else " (table entry unsure)"
-    if host.id != "ubuntu":
-        return Finding(
-            fid,
-            STANDARD,
-            VERSION,
+    name = _nice(me)
+    if me in support.tested:
+        return finding(Status.PASS, f"{name} is a tested runtime of {target.label}{unsure}")
+    if me in support.upgrade:
+        return finding(
             Status.WARN,
-            f"{host.pretty}: the table knows Ubuntu only for {target.label} ({wanted}){unsure}",
-            resource,
-            details={"host": host.pretty, "supported": list(support.ubuntu)},
+            f"{name} is kept in {target.label} only for the upgrade (tested: {tested}){unsure}",
+            f"move the host to {_nice(_newest(support.tested, host.id) or support.tested[0])} "
+            "before the next step",
         )
-    if host.version_id in support.ubuntu:
-        return Finding(
-            fid,
-            STANDARD,
-            VERSION,
-            Status.PASS,
-            f"Ubuntu {host.version_id} is supported by {target.label}{unsure}",
-            resource,
+    if me in support.packaged:
+        return finding(
+            Status.WARN,
+            f"{name} has packages of {target.label} but is no tested runtime "
+            f"(tested: {tested}){unsure}",
         )
-    newer = [v for v in support.ubuntu if _ver(v) > _ver(host.version_id)]
-    fix = f"upgrade the host to Ubuntu {newer[0]} first" if newer else "check the release notes"
-    return Finding(
-        fid,
-        STANDARD,
-        VERSION,
-        Status.FAIL,
-        f"Ubuntu {host.version_id} is not a host OS of {target.label} ({wanted}){unsure}",
-        resource,
-        fix,
-        details={"host": host.pretty, "supported": list(support.ubuntu)},
+    newest = _newest(support.tested, host.id)
+    fix = f"move the host to {_nice(newest)} first" if newest else "check the release notes"
+    return finding(
+        Status.FAIL, f"{name} is not a host OS of {target.label} (tested: {tested}){unsure}", fix
     )
+
+
+def _newest(entries: Iterable[str], distro: str) -> str | None:
+    same = [e for e in entries if e.split(" ")[0] == distro]
+    return max(same, key=lambda e: _ver(e.split(" ", 1)[1])) if same else None
 
 
 _CAPI = re.compile(r"ubuntu-capi-image", re.IGNORECASE)

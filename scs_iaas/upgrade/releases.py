@@ -226,33 +226,45 @@ GLANCE_NEWEST = ("2.18", "2026.2")
 
 
 # ---------------------------------------------------------------------------------------------
-# Host OS per OpenStack series (Ubuntu LTS). ``sure`` False: from memory of the tested runtimes
-# and the Ubuntu Cloud Archive, not from a document in this repository.
+# Host OS per OpenStack series, as "distro version" strings.
+#
+# ``tested``: the TC's "Tested Runtimes" for the series; ``upgrade``: its "additional testing for
+# a smooth upgrade" (kept only so that a SLURP upgrade can happen: move the host next);
+# ``packaged``: where the series is packaged for without being a tested runtime (Ubuntu Cloud
+# Archive: Yoga is jammy's own release, Caracal noble's). ``sure`` False: the entry is from memory,
+# not from the governance page (2023.2, 2024.1, 2024.2 and 2026.1 were read from it).
 
 
 @dataclass(frozen=True)
 class HostSupport:
     release: str
-    ubuntu: tuple[str, ...]
-    sure: bool
-    note: str = ""
+    tested: tuple[str, ...]
+    upgrade: tuple[str, ...] = ()
+    packaged: tuple[str, ...] = ()
+    sure: bool = False
 
 
 HOST_OS: dict[str, HostSupport] = {
     h.release: h
     for h in (
-        HostSupport("wallaby", ("20.04",), False, "focal via the Cloud Archive"),
-        HostSupport("xena", ("20.04",), False, "focal via the Cloud Archive"),
-        HostSupport("yoga", ("20.04", "22.04"), True, "Yoga is jammy's own release"),
-        HostSupport("zed", ("22.04",), False, "jammy Cloud Archive only"),
-        HostSupport("2023.1", ("20.04", "22.04"), False, "20.04 for the upgrade from Zed only"),
-        HostSupport("2023.2", ("22.04",), False),
-        HostSupport("2024.1", ("22.04", "24.04"), True, "Caracal is noble's own release"),
-        HostSupport("2024.2", ("22.04", "24.04"), False),
-        HostSupport("2025.1", ("24.04",), False, "22.04 dropped"),
-        HostSupport("2025.2", ("24.04",), False),
-        HostSupport("2026.1", ("24.04", "26.04"), False),
-        HostSupport("2026.2", ("24.04", "26.04"), False),
+        HostSupport("wallaby", ("ubuntu 20.04", "debian 11")),
+        HostSupport("xena", ("ubuntu 20.04", "debian 11")),
+        HostSupport("yoga", ("ubuntu 20.04", "debian 11"), packaged=("ubuntu 22.04",)),
+        HostSupport("zed", ("ubuntu 22.04", "debian 11"), upgrade=("ubuntu 20.04",)),
+        HostSupport("2023.1", ("ubuntu 22.04", "debian 11"), upgrade=("ubuntu 20.04",)),
+        HostSupport("2023.2", ("ubuntu 22.04", "debian 11"), sure=True),
+        HostSupport(
+            "2024.1",
+            ("ubuntu 22.04", "debian 12"),
+            upgrade=("debian 11",),
+            packaged=("ubuntu 24.04",),
+            sure=True,
+        ),
+        HostSupport("2024.2", ("ubuntu 22.04", "debian 12"), packaged=("ubuntu 24.04",), sure=True),
+        HostSupport("2025.1", ("ubuntu 24.04", "debian 12"), upgrade=("ubuntu 22.04",)),
+        HostSupport("2025.2", ("ubuntu 24.04", "debian 12")),
+        HostSupport("2026.1", ("ubuntu 24.04", "debian 13"), upgrade=("debian 12",), sure=True),
+        HostSupport("2026.2", ("ubuntu 24.04", "debian 13")),
     )
 }
 

@@ -34,13 +34,17 @@ def test_os_release_is_read_under_the_root(case: str, id_: str, version: str) ->
     [
         ("ubuntu-22.04", "zed", Status.PASS),
         ("ubuntu-22.04", "2023.1", Status.PASS),
-        ("ubuntu-20.04", "2023.1", Status.PASS),
+        ("ubuntu-20.04", "2023.1", Status.WARN),  # kept for the upgrade from Zed only
         ("ubuntu-20.04", "2023.2", Status.FAIL),
         ("ubuntu-22.04", "2024.1", Status.PASS),
-        ("ubuntu-22.04", "2025.1", Status.FAIL),
+        ("ubuntu-24.04", "2024.1", Status.WARN),  # packaged (noble), not a tested runtime
+        ("ubuntu-22.04", "2025.1", Status.WARN),  # kept for the SLURP upgrade only
+        ("ubuntu-22.04", "2025.2", Status.FAIL),
         ("ubuntu-24.04", "2025.1", Status.PASS),
         ("ubuntu-24.04", "yoga", Status.FAIL),
-        ("debian-12", "2024.1", Status.WARN),
+        ("debian-12", "2024.1", Status.PASS),
+        ("debian-12", "2026.1", Status.WARN),
+        ("debian-12", "2026.2", Status.FAIL),
     ],
 )
 def test_host_os_against_target(case: str, target: str, status: Status) -> None:
@@ -49,12 +53,14 @@ def test_host_os_against_target(case: str, target: str, status: Status) -> None:
     assert f.status is status, f.reason
 
 
-def test_failing_host_names_the_ubuntu_to_move_to() -> None:
-    f = hostos.judge_host(
-        hostos.read_os_release(HOSTS / "ubuntu-22.04"), rel.parse_release("epoxy")
-    )
-    assert f.fix == "upgrade the host to Ubuntu 24.04 first"
+def test_failing_host_names_the_os_to_move_to() -> None:
+    host = hostos.read_os_release(HOSTS / "ubuntu-22.04")
+    f = hostos.judge_host(host, rel.parse_release("flamingo"))
+    assert f.fix == "move the host to Ubuntu 24.04 first"
     assert "(table entry unsure)" in f.reason
+    f = hostos.judge_host(hostos.read_os_release(HOSTS / "debian-12"), rel.parse_release("2026.1"))
+    assert f.fix == "move the host to Debian 13 before the next step"
+    assert "unsure" not in f.reason  # 2026.1 is read from the governance page
 
 
 def test_os_release_errors() -> None:
