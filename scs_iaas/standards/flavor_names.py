@@ -352,7 +352,9 @@ def _alternatives(options: list[str]) -> str:
     return "|".join(re.escape(o) for o in sorted(options, key=lambda o: (-len(o), o)))
 
 
-def _component_patterns(syn: Syntax, strict: bool) -> tuple[tuple[str, str], ...]:
+def _component_patterns(
+    syn: Syntax, strict: bool, check: bool = False
+) -> tuple[tuple[str, str], ...]:
     """(component, regex) in name order, built from the tables; same group names everywhere.
 
     ``strict=False`` gives the reference's shapes (what each component consumes); the values
@@ -362,6 +364,10 @@ def _component_patterns(syn: Syntax, strict: bool) -> tuple[tuple[str, str], ...
     make the pattern settle for a different split than the reference's.  The only deviation
     from the reference: a GPU generation cannot swallow the extension separator, so
     ``_GNa_ib`` is accepted as the standard's grammar says (docs/flavor-naming.md).
+
+    ``check=True`` (with ``strict``) also settles the common RAM sizes (up to 15 significant
+    digits, ``.0``/``.5``) and disk counts (up to 3 digits) in the pattern: the groups ``ram``
+    and ``disk_count`` then capture only the values Python still has to look at.
     """
     m, e = re.escape(syn.main), re.escape(syn.ext)
     cpu_types = "".join(CPU_TYPES)
@@ -386,10 +392,13 @@ def _component_patterns(syn: Syntax, strict: bool) -> tuple[tuple[str, str], ...
             f"(?P<gpu_bw>h*+)(?<!hhh)"
         )
         cpus = _NZ
+        count = "0*[1-9][0-9]{0,2}|(?P<disk_count>0*[1-9][0-9]{3,})" if check else _NZ
         disk = (
-            rf"(?P<disk>{m}(?:(?P<disk_count>{_NZ})?x)?(?P<disk_size>{_NZ})?"
+            rf"(?P<disk>{m}(?:(?P<disk_count_>{count})?x)?(?P<disk_size>{_NZ})?"
             rf"(?P<disk_type>[{disk_types}]?))"
         )
+        if not check:
+            disk = disk.replace("(?P<disk_count_>", "(?P<disk_count>")
     else:
         cpu_vendor = f"[{''.join(CPU_VENDORS)}]"
         gpu_vendor = f"[{''.join(GPU_VENDORS)}]"
@@ -402,11 +411,14 @@ def _component_patterns(syn: Syntax, strict: bool) -> tuple[tuple[str, str], ...
             rf"(?P<disk>{m}(?:(?P<disk_count>[0-9]*)x)?(?P<disk_size>[0-9]*)"
             rf"(?P<disk_type>[{disk_types}]?))"
         )
+    ram = "(?P<ram>[0-9.]*)"
+    if check:
+        ram = r"(?:0*[1-9][0-9]{0,14}(?:\.[05]?)?(?![0-9.])|0*\.5(?![0-9.])|(?P<ram>[0-9.]*))"
     return (
         (
             "cpu-ram",
             rf"(?P<cpus>{cpus})(?P<cpu_type>[{cpu_types}])(?P<insecure>i?){m}"
-            rf"(?P<ram>[0-9.]*)(?P<ecc_off>u?)(?P<oversub>o?)",
+            rf"{ram}(?P<ecc_off>u?)(?P<oversub>o?)",
         ),
         ("disk", disk),
         ("hypervisor", rf"{e}(?P<hypervisor>{hyps})"),
@@ -441,21 +453,23 @@ _G_COUNT: Final = _PATTERNS["v3"].groupindex["disk_count"]
 assert all(p.groupindex == _PATTERNS["v3"].groupindex for p in _PATTERNS.values())
 
 
-def _check_only(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """The same pattern with only the groups :func:`check_name` reads left capturing.
+def _check_only(syn: Syntax) -> re.Pattern[str]:
+    """The pattern :func:`check_name` uses: the parse pattern's language, two capture groups.
 
-    Every capture group costs the matcher bookkeeping at each atomic group; a check that
-    needs two values runs about a quarter faster without the other 21.
+    Every capture group costs the matcher bookkeeping at each atomic group, and most RAM sizes
+    and disk counts need no look from Python at all; this makes the check about a third faster.
     """
     keep = ("ram", "disk_count")
-    text = re.sub(r"\(\?P<(?!(?:" + "|".join(keep) + r")>)\w+>", "(?:", pattern.pattern)
-    compiled = re.compile(text)
+    parts = _component_patterns(syn, strict=True, check=True)
+    body = f"(?>{parts[0][1]})" + "".join(f"(?>(?:{rx})?)" for _, rx in parts[1:])
+    text = re.sub(r"\(\?P<(?!(?:" + "|".join(keep) + r")>)\w+>", "(?:", body)
+    compiled = re.compile(re.escape(PREFIX) + text)
     assert compiled.groupindex == {k: i for i, k in enumerate(keep, start=1)}
     return compiled
 
 
-_CHECK_V3: Final = _check_only(_PATTERNS["v3"]).fullmatch
-_CHECK_V1: Final = _check_only(_PATTERNS["v1"]).fullmatch
+_CHECK_V3: Final = _check_only(SYNTAXES["v3"]).fullmatch
+_CHECK_V1: Final = _check_only(SYNTAXES["v1"]).fullmatch
 _GPU_GENS: Final = {k: frozenset(v.generations) | {""} for k, v in GPU_VENDORS.items()}
 
 #: the reference lists one scs:diskN-type key per disk; beyond this count that list is absurd
@@ -844,7 +858,7 @@ def check_name(name: str) -> Verdict:
     """
     if not name.startswith(PREFIX):
         return "ignored"
-    # the body of _valid_match, inlined: this is the hot path of a conformance run
+    # _valid_match with a leaner pattern, inlined: the hot path of a conformance run
     verdict: Verdict
     if ":" in name:
         m, verdict = _CHECK_V1(name), "tolerated"
@@ -852,15 +866,18 @@ def check_name(name: str) -> Verdict:
         m, verdict = _CHECK_V3(name), "pass"
     if m is None:
         return "fail"
-    try:
-        ram2 = float(m.group(1)) * 2
-    except ValueError:
-        return "fail"
-    if not ram2 > 0 or ram2 == math.inf or not ram2.is_integer():
-        return "fail"
-    count = m.group(2)
-    if count and len(count) > 3 and int(count) > MAX_DISK_COUNT:
-        return "fail"
+    if m.lastindex is not None:  # an unusual RAM size or a 4+ digit disk count
+        ram = m.group(1)
+        if ram is not None:
+            try:
+                ram2 = float(ram) * 2
+            except ValueError:
+                return "fail"
+            if not ram2 > 0 or ram2 == math.inf or not ram2.is_integer():
+                return "fail"
+        count = m.group(2)
+        if count is not None and int(count) > MAX_DISK_COUNT:
+            return "fail"
     if len(name) > MAX_DIGITS and _LONG_NUMBER(name):
         return "fail"
     return verdict

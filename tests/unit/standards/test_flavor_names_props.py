@@ -121,8 +121,17 @@ def _walk_accepts(name: str, syntax: str) -> bool:
 @example("SCS-2V-4_i07")
 @example("SCS-2V-4-0x10")
 @example("SCS-2V-4_GA1.1h")
+@example("SCS-2V-4.50")
+@example("SCS-2V-0000004.5")
+@example("SCS-2V-1234567890123456.5")
+@example("SCS-2V-999999999999999.5-01024x10")
+@example("SCS-2V:4:1025x10")
 def test_fast_pattern_agrees_with_the_walk(name: str) -> None:
-    """The strict one-pattern fast path accepts exactly what the reference-shaped walk accepts."""
+    """The strict one-pattern fast paths accept exactly what the reference-shaped walk accepts."""
+    v3_ok, v1_ok = _walk_accepts(name, "v3"), _walk_accepts(name, "v1")
+    expected = "pass" if v3_ok else "tolerated" if v1_ok else "fail"
+    assert fn.check_name(name) == (expected if fn.is_scs_name(name) else "ignored")
+    assert fn.classify(name)[0] == fn.check_name(name)
     for syntax, full in (("v3", fn._FULL_V3), ("v1", fn._FULL_V1)):
         fast = fn._valid_match(name, full) is not None
         assert fast == _walk_accepts(name, syntax), (name, syntax)
