@@ -83,6 +83,11 @@ def _authtoken(secrets: BoxSecrets, user: str) -> dict[str, str]:
     return section
 
 
+#: Durable RPC queues survive a broker restart, so a message sent to a worker that is
+#: still starting waits in its queue instead of being dropped as unroutable.
+RABBIT = {"amqp_durable_queues": "true"}
+
+
 def _common(paths: BoxPaths, service: str) -> dict[str, str]:
     """[DEFAULT] keys shared by every service: log to stderr (the box captures it per
     process into log/<name>.log) and keep state under the home."""
@@ -167,6 +172,7 @@ def nova_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
         "scheduler": {"workers": "1", "discover_hosts_in_cells_interval": "-1"},
         "oslo_concurrency": {"lock_path": str(data / "locks")},
         "oslo_messaging_notifications": {"driver": "noop"},
+        "oslo_messaging_rabbit": dict(RABBIT),
         "vnc": {"enabled": "false"},
         "glance": {"region_name": REGION},
         "cinder": {"os_region_name": REGION},
@@ -196,6 +202,7 @@ def cinder_conf(paths: BoxPaths, secrets: BoxSecrets, volume_driver: str | None)
         "database": {"connection": db_url(secrets, "cinder")},
         "oslo_concurrency": {"lock_path": str(data / "locks")},
         "oslo_messaging_notifications": {"driver": "noop"},
+        "oslo_messaging_rabbit": dict(RABBIT),
         "keystone_authtoken": _authtoken(secrets, "cinder"),
         "nova": _service_auth(secrets, "nova"),
     }
@@ -233,6 +240,7 @@ def neutron_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
         "DEFAULT": default,
         "database": {"connection": db_url(secrets, "neutron")},
         "oslo_concurrency": {"lock_path": str(data / "locks")},
+        "oslo_messaging_rabbit": dict(RABBIT),
         "keystone_authtoken": _authtoken(secrets, "neutron"),
         "nova": _service_auth(secrets, "nova"),
         "ml2": {

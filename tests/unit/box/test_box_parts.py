@@ -1,0 +1,172 @@
+"""Pure parts of the box: services table, pid records, secrets, install key, volume probe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pwd
+import stat
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scs_iaas.box import bootstrap, install
+from scs_iaas.box.box import _may_search, _parse_time, log_tail
+from scs_iaas.box.layout import DATABASES, PORTS, BoxPaths
+from scs_iaas.box.procs import PidRecord
+from scs_iaas.box.secrets import BoxSecrets, load_or_create
+from scs_iaas.box.services import Stage, services
+from scs_iaas.box.volume import has_device_mapper, volume_support
+
+DATA = Path(__file__).parents[2] / "data" / "box"
+PATHS = BoxPaths(Path("/srv/box"))
+SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4")
+
+
+def test_services_start_infra_then_apis_then_workers() -> None:
+    table = services(PATHS, with_volume=False)
+    stages = [s.stage.value for s in table]
+    assert stages == sorted(stages)
+    names = [s.name for s in table]
+    assert names[:3] == ["epmd", "mariadb", "rabbitmq"]
+    assert "cinder-volume" not in names
+    assert {s.name for s in table if s.stage is Stage.WORKERS} >= {
+        "nova-conductor",
+        "nova-scheduler",
+        "nova-compute",
+        "cinder-scheduler",
+    }
+
+
+def test_apis_listen_on_loopback_on_their_own_ports() -> None:
+    apis = [s for s in services(PATHS, with_volume=False) if s.is_api]
+    assert {s.name for s in apis} == {
+        "keystone",
+        "placement",
+        "glance",
+        "nova-api",
+        "cinder-api",
+        "neutron",
+    }
+    for svc in apis:
+        assert f"127.0.0.1:{svc.port}" in svc.argv
+        assert svc.probe_url == f"http://127.0.0.1:{svc.port}/"
+        assert "Connection: close" in svc.argv
+    assert len({s.port for s in apis}) == len(apis)
+    assert set(PORTS.values()) >= {s.port for s in apis}
+
+
+def test_volume_services_only_when_supported() -> None:
+    names = [s.name for s in services(PATHS, with_volume=True)]
+    assert "cinder-volume" in names
+    assert names[-1] == "nova-compute"
+
+
+def test_mariadb_runs_as_mysql_with_its_data_in_the_home() -> None:
+    (mariadb,) = [s for s in services(PATHS, with_volume=False) if s.name == "mariadb"]
+    assert "--user=mysql" in mariadb.argv
+    assert "--bind-address=127.0.0.1" in mariadb.argv
+    assert f"--datadir={PATHS.mariadb_datadir}" in mariadb.argv
+    assert mariadb.argv[1] == "--no-defaults"
+
+
+@given(st.integers(1, 2**22), st.floats(1e9, 2e9, allow_nan=False))
+def test_pid_record_round_trips(pid: int, created: float) -> None:
+    parsed = PidRecord.parse(PidRecord(pid, created).render())
+    assert parsed is not None
+    assert parsed.pid == pid
+    assert abs(parsed.create_time - created) <= 0.005
+
+
+def test_garbled_pid_record_is_stale() -> None:
+    assert PidRecord.parse("") is None
+    assert PidRecord.parse("12x 1.0") is None
+    assert PidRecord.parse("123") is None
+
+
+def test_secrets_are_random_and_hidden_in_repr() -> None:
+    one, two = BoxSecrets.generate(), BoxSecrets.generate()
+    assert one != two
+    assert len({one.admin, one.member, one.service, one.database}) == 4
+    assert one.admin not in repr(one)
+
+
+def test_secrets_are_created_once_and_private(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.json"
+    first = load_or_create(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create(path) == first
+
+
+def test_install_key_follows_constraints_packages_and_python() -> None:
+    base = install.install_key("a==1\n", ("x",), "3.11.7")
+    assert base == install.install_key("a==1\n", ("x",), "3.11.7")
+    assert base != install.install_key("a==2\n", ("x",), "3.11.7")
+    assert base != install.install_key("a==1\n", ("x", "y"), "3.11.7")
+    assert base != install.install_key("a==1\n", ("x",), "3.12.1")
+
+
+def test_shipped_constraints_pin_the_service_releases() -> None:
+    pins = dict(
+        line.split("==", 1) for line in install.constraints_text().splitlines() if "==" in line
+    )
+    for package in install.PIP_PACKAGES:
+        if "==" in package:
+            name, version = package.split("==")
+            assert pins[name] == version
+    assert pins["SQLAlchemy"] == "2.1.9"
+
+
+def test_device_mapper_probe_on_recorded_proc_trees() -> None:
+    assert not has_device_mapper(DATA / "proc-firecracker")
+    assert has_device_mapper(DATA / "proc-debian")
+    why = volume_support(DATA / "proc-firecracker")
+    assert why.driver is None
+    assert why.reason is not None and "device-mapper" in why.reason
+
+
+def test_database_setup_covers_every_service() -> None:
+    sql = bootstrap.databases_sql(SECRETS)
+    for db in DATABASES:
+        assert f"CREATE DATABASE IF NOT EXISTS {db} " in sql
+    assert "'os'@'127.0.0.1'" in sql
+
+
+def test_sync_step_labels_never_carry_the_admin_password() -> None:
+    chains = bootstrap.sync_steps(PATHS, SECRETS)
+    labels = [label for chain in chains for label, _ in chain]
+    assert all(SECRETS.admin not in label for label in labels)
+    # the password does reach keystone-manage bootstrap
+    argv = next(a for chain in chains for label, a in chain if label.endswith("bootstrap"))
+    assert f"--bootstrap-password={SECRETS.admin}" in argv
+
+
+def test_catalog_registers_cinder_under_both_types() -> None:
+    types = {entry.type for entry in bootstrap.CATALOG}
+    assert types == {"compute", "placement", "image", "block-storage", "volumev3", "network"}
+
+
+def test_log_tail_keeps_the_last_lines(tmp_path: Path) -> None:
+    log = tmp_path / "x.log"
+    log.write_text("one\n\ntwo\nthree\nfour\n")
+    assert log_tail(log, lines=2) == "three | four"
+    assert log_tail(tmp_path / "missing.log") == "(no log)"
+
+
+def test_parse_service_time() -> None:
+    assert _parse_time("2026-11-24T09:40:12.000000") == dt.datetime(2026, 11, 24, 9, 40, 12)
+    assert _parse_time(None) == dt.datetime.min
+
+
+def _stat(mode: int, uid: int, gid: int) -> os.stat_result:
+    return os.stat_result((stat.S_IFDIR | mode, 0, 0, 2, uid, gid, 0, 0, 0, 0))
+
+
+def test_search_permission_by_owner_group_other() -> None:
+    mysql = pwd.struct_passwd(("mysql", "x", 103, 107, "", "/nonexistent", "/bin/false"))
+    assert not _may_search(_stat(0o700, 0, 0), mysql)
+    assert _may_search(_stat(0o711, 0, 0), mysql)
+    assert _may_search(_stat(0o700, 103, 0), mysql)
+    assert _may_search(_stat(0o710, 0, 107), mysql)
+    assert not _may_search(_stat(0o701, 0, 107), mysql)
