@@ -447,9 +447,7 @@ _PATTERNS: Final = {v: _full_pattern(s) for v, s in SYNTAXES.items()}
 _FULL: Final = {v: p.fullmatch for v, p in _PATTERNS.items()}
 _FULL_V3: Final = _FULL["v3"]
 _FULL_V1: Final = _FULL["v1"]
-# group numbers of the few values the fast check still looks at (same in every syntax)
-_G_RAM: Final = _PATTERNS["v3"].groupindex["ram"]
-_G_COUNT: Final = _PATTERNS["v3"].groupindex["disk_count"]
+# _scan unpacks the groups by position: every syntax must number them alike
 assert all(p.groupindex == _PATTERNS["v3"].groupindex for p in _PATTERNS.values())
 
 
@@ -483,37 +481,14 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _valid_match(name: str, fullmatch: Any) -> re.Match[str] | None:
-    """The fast check: the match if ``name`` is valid in the pattern's syntax, else None.
-
-    The pattern has checked everything but the RAM value (a float, as in the reference), the
-    disk count limit and the digit limit.
-    """
-    m: re.Match[str] | None = fullmatch(name)
-    if m is None:
-        return None
-    try:
-        ram2 = float(m.group(_G_RAM)) * 2
-    except ValueError:
-        return None
-    if not ram2 > 0 or ram2 == math.inf or not ram2.is_integer():
-        return None
-    count = m.group(_G_COUNT)
-    if count and len(count) > 3 and int(count) > MAX_DISK_COUNT:
-        return None
-    if len(name) > MAX_DIGITS and _LONG_NUMBER(name):
-        return None
-    return m
-
-
 def _scan(name: str, fullmatch: Any) -> FlavorName | None:
     """The fast parse: a FlavorName if ``name`` is valid in the pattern's syntax, else None.
 
     No exceptions, no diagnosis: that is :func:`_diagnose`'s job.  The instance is assembled
-    directly (the generated ``__init__`` of a frozen dataclass costs a call per field and
-    re-validates what the pattern and :func:`_valid_match` already guarantee).
+    directly: the generated ``__init__`` of a frozen dataclass costs a call per field (23), and
+    ``__post_init__`` would re-check what the pattern and the checks below already guarantee.
     """
-    m = _valid_match(name, fullmatch)
+    m = fullmatch(name)
     if m is None:
         return None
     (
@@ -541,10 +516,23 @@ def _scan(name: str, fullmatch: Any) -> FlavorName | None:
         gbw,
         ib,
     ) = m.groups()
+    # what the pattern leaves to Python: the RAM value (a float, as in the reference), the
+    # disk-count limit and the digit limit
+    try:
+        ram = float(ram_s)
+    except ValueError:
+        return None
+    ram2 = ram * 2
+    if not ram2 > 0 or ram2 == math.inf or not ram2.is_integer():
+        return None
+    if count_s and len(count_s) > 3 and int(count_s) > MAX_DISK_COUNT:
+        return None
+    if len(name) > MAX_DIGITS and _LONG_NUMBER(name):
+        return None
     # Only values that differ from the field defaults go into the instance dict; the
     # defaults are class attributes of the dataclass, so attribute access, ==, hash and repr
     # see every field.  A typical name sets 3 to 6 entries instead of 23.
-    d: dict[str, Any] = {"cpus": int(cpus_s), "cpu_type": cpu_type, "ram": float(ram_s)}
+    d: dict[str, Any] = {"cpus": int(cpus_s), "cpu_type": cpu_type, "ram": ram}
     if insecure:
         d["insecure"] = True
     if ecc_off:
@@ -858,7 +846,7 @@ def check_name(name: str) -> Verdict:
     """
     if not name.startswith(PREFIX):
         return "ignored"
-    # _valid_match with a leaner pattern, inlined: the hot path of a conformance run
+    # the checks of _scan with a leaner pattern, inlined: the hot path of a conformance run
     verdict: Verdict
     if ":" in name:
         m, verdict = _CHECK_V1(name), "tolerated"

@@ -133,7 +133,7 @@ def test_fast_pattern_agrees_with_the_walk(name: str) -> None:
     assert fn.check_name(name) == (expected if fn.is_scs_name(name) else "ignored")
     assert fn.classify(name)[0] == fn.check_name(name)
     for syntax, full in (("v3", fn._FULL_V3), ("v1", fn._FULL_V1)):
-        fast = fn._valid_match(name, full) is not None
+        fast = fn._scan(name, full) is not None
         assert fast == _walk_accepts(name, syntax), (name, syntax)
         if not fast:
             try:
