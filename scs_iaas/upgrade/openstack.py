@@ -234,7 +234,15 @@ def _glance(doc: Mapping[str, Any]) -> list[Evidence]:
         ev = _marker_evidence("image", top, best)
         out.append(Evidence("image", top, ev.range, False, ev.text))
     if not out:
-        out.append(Evidence("image", top, None, False, f"glance max API {top} ⇒ no marker"))
+        out.append(
+            Evidence(
+                "image",
+                top,
+                None,
+                False,
+                f"glance max API {top} ⇒ no information (it moves with the image-cache setting)",
+            )
+        )
     return out
 
 

@@ -183,3 +183,10 @@ def test_a_range_that_straddles_the_answer_is_a_warning() -> None:
 def test_nothing_to_judge_is_an_abort() -> None:
     found, plan = o.judge(o.detect({}), rel.parse_release("zed"))
     assert [f.status for f in found] == [Status.ABORT] and plan == []
+
+
+def test_glance_below_every_marker_says_nothing() -> None:
+    det = o.detect(docs("yoga"))
+    glance = [e for e in det.evidence if e.service == "image"]
+    assert [(e.observed, e.range, e.sure) for e in glance] == [("2.15", None, False)]
+    assert "image" not in det.services
