@@ -172,21 +172,19 @@ def plan_volume_types(
             actions.extend(step)
         else:
             in_sync.append(d.name)
+    notes: list[str] = []
     for t in snap.volume_types:
         if t.name in wanted:
             continue
+        # not ours to change (the 0114 check reports it), but worth a line in the plan
         if "encrypted" in claimed_aspects(t.description) and not snap.volume_encryption.get(t.id):
-            actions.append(
-                Action(
-                    Op.CONFLICT,
-                    KIND,
-                    t.name,
-                    "description claims [scs:encrypted] but the type has no encryption spec; "
-                    "add it to the definitions with encrypted: true, or drop the claim",
-                    resource_id=t.id,
-                )
+            notes.append(
+                f"volume type {t.name!r} claims [scs:encrypted] but has no encryption spec; "
+                "define it with encrypted: true, or drop the claim"
             )
-    return Plan(kind="volume types", actions=tuple(actions), in_sync=tuple(in_sync))
+    return Plan(
+        kind="volume types", actions=tuple(actions), in_sync=tuple(in_sync), notes=tuple(notes)
+    )
 
 
 def _create(d: DesiredVolumeType) -> Action:
