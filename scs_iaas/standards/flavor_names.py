@@ -392,13 +392,15 @@ def _component_patterns(
             f"(?P<gpu_bw>h*+)(?<!hhh)"
         )
         cpus = _NZ
-        count = "0*[1-9][0-9]{0,2}|(?P<disk_count>0*[1-9][0-9]{3,})" if check else _NZ
+        count = (
+            "0*[1-9][0-9]{0,2}|(?P<disk_count>0*[1-9][0-9]{3,})"
+            if check
+            else f"(?P<disk_count>{_NZ})"
+        )
         disk = (
-            rf"(?P<disk>{m}(?:(?P<disk_count_>{count})?x)?(?P<disk_size>{_NZ})?"
+            rf"(?P<disk>{m}(?:(?:{count})?x)?(?P<disk_size>{_NZ})?"
             rf"(?P<disk_type>[{disk_types}]?))"
         )
-        if not check:
-            disk = disk.replace("(?P<disk_count_>", "(?P<disk_count>")
     else:
         cpu_vendor = f"[{''.join(CPU_VENDORS)}]"
         gpu_vendor = f"[{''.join(GPU_VENDORS)}]"
@@ -432,11 +434,18 @@ def _component_patterns(
     )
 
 
+def _one_pattern(parts: tuple[tuple[str, str], ...]) -> str:
+    """All components in one pattern; atomic groups make it commit like the reference.
+
+    The first component (CPU-RAM) is mandatory, the others optional; once a component has
+    matched (or has been skipped) the matcher never reconsiders it.
+    """
+    mandatory, *optional = (rx for _, rx in parts)
+    return re.escape(PREFIX) + f"(?>{mandatory})" + "".join(f"(?>(?:{rx})?)" for rx in optional)
+
+
 def _full_pattern(syn: Syntax) -> re.Pattern[str]:
-    """All components in one pattern; atomic groups make it commit like the reference."""
-    parts = _component_patterns(syn, strict=True)
-    body = f"(?>{parts[0][1]})" + "".join(f"(?>(?:{rx})?)" for _, rx in parts[1:])
-    return re.compile(re.escape(PREFIX) + body)
+    return re.compile(_one_pattern(_component_patterns(syn, strict=True)))
 
 
 _STEP: Final = {
@@ -458,10 +467,8 @@ def _check_only(syn: Syntax) -> re.Pattern[str]:
     and disk counts need no look from Python at all; this makes the check about a third faster.
     """
     keep = ("ram", "disk_count")
-    parts = _component_patterns(syn, strict=True, check=True)
-    body = f"(?>{parts[0][1]})" + "".join(f"(?>(?:{rx})?)" for _, rx in parts[1:])
-    text = re.sub(r"\(\?P<(?!(?:" + "|".join(keep) + r")>)\w+>", "(?:", body)
-    compiled = re.compile(re.escape(PREFIX) + text)
+    text = _one_pattern(_component_patterns(syn, strict=True, check=True))
+    compiled = re.compile(re.sub(r"\(\?P<(?!(?:" + "|".join(keep) + r")>)\w+>", "(?:", text))
     assert compiled.groupindex == {k: i for i, k in enumerate(keep, start=1)}
     return compiled
 
