@@ -653,7 +653,14 @@ def _diagnose_main(name: str, pos: int, syn: Syntax) -> FlavorNameError:
         return FlavorNameError(name, i, f"the number of CPUs (digits){hint}")
     if i == n or name[i] not in CPU_TYPES:
         got = f"found {name[i]!r}" if i < n else "found the end"
-        return FlavorNameError(name, i, f"a CPU type letter, one of {' '.join(CPU_TYPES)}; {got}")
+        hint = ""
+        if name[i : i + 1] == "i" and name[i + 1 : i + 2] in CPU_TYPES:
+            hint = " (the insecure flag 'i' comes after the type letter)"
+        elif name[i : i + 1].upper() in CPU_TYPES:
+            hint = " (upper case)"
+        return FlavorNameError(
+            name, i, f"a CPU type letter, one of {' '.join(CPU_TYPES)}; {got}{hint}"
+        )
     i += 1
     if i < n and name[i] == "i":
         i += 1
@@ -663,8 +670,6 @@ def _diagnose_main(name: str, pos: int, syn: Syntax) -> FlavorNameError:
             hint = " (this looks like v2/v3 syntax)"
         elif i < n and name[i] == ":" and syn.version != "v1":
             hint = " (':' is v1 syntax)"
-        elif i < n and name[i] in CPU_TYPES.keys() | {"i"}:
-            hint = " (the order is count, type letter, then 'i')"
         else:
             hint = ""
         return FlavorNameError(name, i, f"'{syn.main}' between CPU and RAM; {got}{hint}")
@@ -800,7 +805,7 @@ def _diagnose_leftover(
         follow = "a whole number of GB (no fractions), a disk type letter n|h|s|p, or the end"
     elif last == "disk" and rest[:1].isalpha():
         follow = f"a disk type letter, one of {' '.join(DISK_TYPES)}, an extension or the end"
-    elif last == "cpu-ram" and rest[:1].isdigit() is False and rest[:1] != "":
+    elif last == "cpu-ram" and not rest[:1].isdigit():
         follow = f"'{syn.main}' for the disk part, '{syn.ext}' for an extension, or the end"
     return FlavorNameError(name, pos, f"{follow}; found {rest[:12]!r}")
 
