@@ -117,9 +117,13 @@ class Cloud:
         *,
         params: dict[str, Any] | None = None,
         microversion: str | None = None,
+        raise_exc: bool = True,
     ) -> Any:
         """GET ``path`` below the catalog endpoint of ``service_type`` (or an absolute URL)."""
-        kwargs: dict[str, Any] = {"endpoint_filter": self._filter(service_type)}
+        kwargs: dict[str, Any] = {
+            "endpoint_filter": self._filter(service_type),
+            "raise_exc": raise_exc,
+        }
         if microversion:
             kwargs.update(microversion=microversion, microversion_service_type=service_type)
         return self.session.get(path, params=params, **kwargs)

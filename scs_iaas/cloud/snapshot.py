@@ -16,6 +16,7 @@ from typing import Any
 
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.cloud.redact import redact
+from scs_iaas.errors import CloudError
 
 PAGE = 1000  # Nova's and Glance's default max_limit: one request per list on most clouds
 COMPUTE_LIST_MICROVERSION = "2.86"  # >= 2.61 extra specs inline, >= 2.47 flavor in servers
@@ -348,7 +349,12 @@ def _fetch_volume_encryption(cloud: Cloud) -> Mapping[str, Mapping[str, Any]]:
     """One GET per volume type (Cinder has no list of encryption specs)."""
     out: dict[str, Mapping[str, Any]] = {}
     for t in cloud.list("block-storage", "/types", "volume_types", params={"is_public": "none"}):
-        enc = cloud.get("block-storage", f"/types/{t['id']}/encryption").json() or {}
+        resp = cloud.get("block-storage", f"/types/{t['id']}/encryption", raise_exc=False)
+        if resp.status_code == 404:  # Cinder answers 404 for a type without encryption
+            continue
+        if resp.status_code >= 400:
+            raise CloudError(f"GET {resp.request.url}: HTTP {resp.status_code}")
+        enc = resp.json() or {}
         if enc.get("provider"):
             out[str(t["id"])] = _frozen(
                 {k: enc.get(k) for k in ("provider", "cipher", "key_size", "control_location")}

@@ -4,25 +4,14 @@ what it prints, and break resources on purpose to see them caught with the right
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers_cli import run_cli
 
 pytestmark = pytest.mark.integration
 DATA = Path(__file__).parent.parent / "data"
-
-
-def run_cli(box, *args: str, cloud: str | None = None, timeout: float = 180):
-    env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(box.clouds_yaml))
-    env.pop("OS_CLOUD", None)
-    cmd = [sys.executable, "-m", "scs_iaas", *args]
-    if cloud:
-        cmd += ["--os-cloud", cloud]
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def check_json(box, *args: str):
@@ -160,4 +149,5 @@ def test_every_format_renders_on_the_live_cloud(box, fmt, tmp_path):
     proc = run_cli(box, "check", "-f", fmt, "-o", str(out), cloud=box.member_cloud)
     assert proc.returncode in (0, 1), proc.stderr
     text = out.read_text()
-    assert "scs-0103" in text
+    # every format carries the test ids or, for people, the verdict per certificate version
+    assert ("scs-0103" in text) if fmt != "text" else ("main:" in text)
