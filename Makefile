@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test setup sys-deps lint typecheck unit integration box-install bench clean
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
-# host benchmarks. Installed only when missing (root, Debian 12).
-SYS_PKGS := chromium fio cryptsetup
+# host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check.
+# Installed only when missing (root, Debian 12).
+SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,7 +24,8 @@ sys-deps:
 	@missing=$$(for p in $(SYS_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null; \
 	fi
 
 box-install: setup
@@ -50,6 +52,9 @@ demo: box-install
 
 bench: box-install
 	$(BIN)/python bench/flavor_names.py
+	$(BIN)/python bench/host_disk.py --repeat 1
+	$(BIN)/python bench/check.py
+	$(BIN)/python bench/managers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
