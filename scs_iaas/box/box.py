@@ -151,7 +151,7 @@ class Box:
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
         log = self.paths.logfile("install")
-        missing = install.missing_apt_packages(self.volume.apt_packages)
+        missing = install.missing_apt_packages(install.APT_PACKAGES | self.volume.apt_packages)
         if missing:
             with self._step(f"apt-get install {' '.join(missing)}"):
                 install.apt_install(missing, log)
@@ -213,11 +213,11 @@ class Box:
                     svc.name, proc.pid if proc else None, svc.port, proc is not None, answering
                 )
             )
-        volume = (
-            f"cinder-volume runs ({self.volume.describe})"
-            if self.volume.driver
-            else f"cinder-volume not run: {self.volume.reason}"
-        )
+        if self.volume.driver:
+            share = "mounted" if mounted(config.volume_mountpoint(self.paths)) else "not mounted"
+            volume = f"cinder-volume: {self.volume.describe} (share {share})"
+        else:
+            volume = f"cinder-volume not run: {self.volume.reason}"
         return BoxStatus(self.home, tuple(states), volume)
 
     def memory(self) -> tuple[int, int]:
@@ -327,6 +327,10 @@ class Box:
         rabbit_etc.mkdir(exist_ok=True)
         (rabbit_etc / "enabled_plugins").write_text("[].\n")
         write_private(p.clouds_yaml, config.clouds_yaml(secrets))
+        if self.volume.driver:
+            config.volume_export(p).mkdir(parents=True, exist_ok=True)
+            config.volume_mountpoint(p).mkdir(parents=True, exist_ok=True)
+            p.conf("cinder", "nfs_shares").write_text(config.volume_share(p) + "\n")
         self._prepare_mariadb()
 
     def _prepare_mariadb(self) -> None:
@@ -445,6 +449,8 @@ class Box:
         # nova-compute pings the conductor first; a ping sent before the conductor's
         # queue exists is lost and costs a 10 s retry. The queues are durable, so that
         # only matters on the first start, where compute waits for the conductor.
+        if self.volume.driver:
+            self._mount_volumes()
         since = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
         held = [
             svc for svc in by_stage[Stage.WORKERS] if first_start and svc.name == "nova-compute"
@@ -466,6 +472,29 @@ class Box:
         for name, (svc, _proc, _t) in started.items():
             if procs.process_of(procs.read_pidfile(p.pidfile(name))) is None:
                 self._died(svc)
+
+    def _mount_volumes(self) -> None:
+        """Bind-mount the volume directory where the NFS driver expects its share."""
+        point = config.volume_mountpoint(self.paths)
+        if mounted(point):
+            return
+        proc = subprocess.run(
+            ["mount", "--bind", str(config.volume_export(self.paths)), str(point)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise ScsIaasError(
+                f"cannot bind-mount the volume directory at {point}: {proc.stderr.strip()}"
+            )
+
+    def _unmount_volumes(self) -> None:
+        point = config.volume_mountpoint(self.paths)
+        if mounted(point):
+            proc = subprocess.run(["umount", str(point)], capture_output=True, text=True)
+            if proc.returncode != 0:
+                self.console.print(f"could not unmount {point}: {proc.stderr.strip()}")
 
     def _compute_ready(self, conn: Any, since: dt.datetime) -> bool:
         """nova-compute has sent a heartbeat since this start (it reached the conductor),
@@ -528,6 +557,11 @@ class Box:
             elif batch:
                 self._stop(batch)
             stopped_any = stopped_any or bool(batch)
+        leftovers = procs.marked(self.home)
+        if leftovers:
+            with self._step(f"stopping {len(leftovers)} detached helper process(es)"):
+                procs.terminate(leftovers, timeout=10)
+        self._unmount_volumes()
         if stopped_any:
             self.console.print(f"box stopped in {time.monotonic() - t0:.1f} s")
         else:
@@ -540,6 +574,15 @@ class Box:
             killed = procs.terminate([proc for _, proc in batch], timeout=timeout)
         if killed:
             self.console.print(f"  killed after TERM was ignored: pids {[p.pid for p in killed]}")
+
+
+def mounted(path: Path, mounts: Path = Path("/proc/mounts")) -> bool:
+    """Whether ``path`` is a mount point (as /proc/mounts lists it)."""
+    try:
+        lines = mounts.read_text().splitlines()
+    except OSError:
+        return False
+    return any(len(f) > 1 and f[1] == str(path) for f in (line.split() for line in lines))
 
 
 def _service_seen(conn: Any, binary: str) -> bool:

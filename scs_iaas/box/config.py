@@ -8,6 +8,7 @@ lets the unit tests assert on values instead of on text.
 from __future__ import annotations
 
 import configparser
+import hashlib
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -91,7 +92,13 @@ RABBIT = {"amqp_durable_queues": "true"}
 def _common(paths: BoxPaths, service: str) -> dict[str, str]:
     """[DEFAULT] keys shared by every service: log to stderr (the box captures it per
     process into log/<name>.log) and keep state under the home."""
-    return {"use_stderr": "true", "debug": "false", "state_path": str(paths.data / service)}
+    return {
+        "use_stderr": "true",
+        "debug": "false",
+        "state_path": str(paths.data / service),
+        # oslo.service waits up to 60 s by default for RPC servers to drain on TERM
+        "graceful_shutdown_timeout": "5",
+    }
 
 
 def keystone_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
@@ -183,6 +190,27 @@ def nova_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
     }
 
 
+def volume_export(paths: BoxPaths) -> Path:
+    """The directory that holds the volume files (the "NFS export")."""
+    return paths.data / "cinder" / "volumes"
+
+
+def volume_share(paths: BoxPaths) -> str:
+    """The share as the NFS driver names it in its shares file."""
+    return f"{HOST}:{volume_export(paths)}"
+
+
+def volume_mount_base(paths: BoxPaths) -> Path:
+    return paths.data / "cinder" / "mnt"
+
+
+def volume_mountpoint(paths: BoxPaths) -> Path:
+    """Where the NFS driver (os-brick) expects the share mounted: the base joined with
+    the md5 of the share name. The box bind-mounts the export there."""
+    digest = hashlib.md5(volume_share(paths).encode(), usedforsecurity=False).hexdigest()
+    return volume_mount_base(paths) / digest
+
+
 def cinder_conf(paths: BoxPaths, secrets: BoxSecrets, volume_driver: str | None) -> Ini:
     """``volume_driver``: the driver class of the one backend, or None without cinder-volume."""
     data = paths.data / "cinder"
@@ -210,10 +238,25 @@ def cinder_conf(paths: BoxPaths, secrets: BoxSecrets, volume_driver: str | None)
         default["enabled_backends"] = VOLUME_BACKEND
         default["backup_driver"] = "cinder.backup.drivers.posix.PosixBackupDriver"
         default["backup_posix_path"] = str(data / "backups")
+        # the chunked backup driver holds a whole chunk in memory (default 1.9 GB)
+        default["backup_file_size"] = str(64 * 1024 * 1024)
+        default["backup_compression_algorithm"] = "none"
         ini[VOLUME_BACKEND] = {
             "volume_driver": volume_driver,
             "volume_backend_name": VOLUME_BACKEND,
+            "nfs_shares_config": str(paths.conf("cinder", "nfs_shares")),
+            "nfs_mount_point_base": str(volume_mount_base(paths)),
+            "nfs_sparsed_volumes": "true",
+            "nfs_qcow2_volumes": "false",
+            "nfs_snapshot_support": "true",
+            # the box runs cinder as root on a local directory: no NAS security modes
+            "nas_secure_file_operations": "false",
+            "nas_secure_file_permissions": "false",
         }
+        # as root without sudo: privsep helpers run from the venv directly
+        helper = f"{paths.bin / 'privsep-helper'} --config-file {paths.conf('cinder')}"
+        ini["privsep_osbrick"] = {"helper_command": helper}
+        ini["cinder_sys_admin"] = {"helper_command": helper}
     return ini
 
 

@@ -108,6 +108,16 @@ def owned_by(proc: psutil.Process, owner: Path) -> bool:
         return False
 
 
+def marked(owner: Path) -> list[psutil.Process]:
+    """Every live process that carries this box's marker: what the box started, and what
+    those started in turn even after they detached (oslo.privsep's helper daemons)."""
+    found = []
+    for proc in psutil.process_iter():
+        if proc.pid != os.getpid() and owned_by(proc, owner) and _running(proc):
+            found.append(proc)
+    return found
+
+
 def tree(proc: psutil.Process) -> list[psutil.Process]:
     """The process and its descendants (collected before stopping: orphans get reparented)."""
     try:

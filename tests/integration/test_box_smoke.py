@@ -140,10 +140,32 @@ def test_server_boots_on_fake_driver(admin_conn: Any, member_conn: Any) -> None:
 def test_volume_create_delete(box: BoxInfo, member_conn: Any) -> None:
     if box.volume_unavailable:
         pytest.skip(f"no cinder-volume in this box: {box.volume_unavailable}")
-    volume = member_conn.block_storage.create_volume(name=_name("volume"), size=1)
+    storage = member_conn.block_storage
+    volume = storage.create_volume(name=_name("volume"), size=1)
     try:
-        volume = member_conn.block_storage.wait_for_status(volume, "available", wait=120)
+        volume = storage.wait_for_status(volume, "available", failures=["error"], wait=120)
         assert volume.size == 1
     finally:
-        member_conn.block_storage.delete_volume(volume)
-        member_conn.block_storage.wait_for_delete(volume, wait=120)
+        storage.delete_volume(volume)
+        storage.wait_for_delete(volume, wait=120)
+
+
+def test_volume_backup(box: BoxInfo, member_conn: Any) -> None:
+    if box.volume_unavailable:
+        pytest.skip(f"no cinder-volume in this box: {box.volume_unavailable}")
+    storage = member_conn.block_storage
+    volume = storage.create_volume(name=_name("volume"), size=1)
+    backup = None
+    try:
+        storage.wait_for_status(volume, "available", failures=["error"], wait=120)
+        backup = storage.create_backup(volume_id=volume.id, name=_name("backup"))
+        backup = storage.wait_for_status(backup, "available", failures=["error"], wait=180)
+        assert backup.volume_id == volume.id
+        assert backup.size == 1
+    finally:
+        if backup is not None:
+            storage.delete_backup(backup)
+            storage.wait_for_delete(backup, wait=120)
+        storage.wait_for_status(volume, "available", failures=["error"], wait=120)
+        storage.delete_volume(volume)
+        storage.wait_for_delete(volume, wait=120)

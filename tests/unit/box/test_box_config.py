@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import hashlib
 from pathlib import Path
 
 import yaml
@@ -92,10 +93,22 @@ def test_cinder_backend_only_with_a_volume_driver() -> None:
     without = config.cinder_conf(PATHS, SECRETS, None)
     assert "enabled_backends" not in without["DEFAULT"]
     assert config.VOLUME_BACKEND not in without
-    driver = "cinder.volume.drivers.lvm.LVMVolumeDriver"
+    driver = "cinder.volume.drivers.nfs.NfsDriver"
     with_backend = config.cinder_conf(PATHS, SECRETS, driver)
     assert with_backend["DEFAULT"]["enabled_backends"] == config.VOLUME_BACKEND
-    assert with_backend[config.VOLUME_BACKEND]["volume_driver"] == driver
+    backend = with_backend[config.VOLUME_BACKEND]
+    assert backend["volume_driver"] == driver
+    assert backend["nfs_mount_point_base"] == "/srv/box/data/cinder/mnt"
+    assert with_backend["DEFAULT"]["backup_posix_path"] == "/srv/box/data/cinder/backups"
+
+
+def test_volume_share_is_mounted_where_os_brick_looks() -> None:
+    share = config.volume_share(PATHS)
+    assert share == "127.0.0.1:/srv/box/data/cinder/volumes"
+    # os-brick: <mount base>/<md5 hex of the share string>
+    point = config.volume_mountpoint(PATHS)
+    assert point.parent == config.volume_mount_base(PATHS)
+    assert point.name == hashlib.md5(share.encode()).hexdigest()
 
 
 def test_glance_stores_files_under_the_home() -> None:

@@ -12,12 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scs_iaas.box import bootstrap, install
-from scs_iaas.box.box import _may_search, _parse_time, log_tail
+from scs_iaas.box.box import _may_search, _parse_time, log_tail, mounted
 from scs_iaas.box.layout import DATABASES, PORTS, BoxPaths
 from scs_iaas.box.procs import PidRecord
 from scs_iaas.box.secrets import BoxSecrets, load_or_create
 from scs_iaas.box.services import Stage, services
-from scs_iaas.box.volume import has_device_mapper, volume_support
+from scs_iaas.box.volume import NFS_DRIVER, effective_capabilities, judge
 
 DATA = Path(__file__).parents[2] / "data" / "box"
 PATHS = BoxPaths(Path("/srv/box"))
@@ -118,12 +118,29 @@ def test_shipped_constraints_pin_the_service_releases() -> None:
     assert pins["SQLAlchemy"] == "2.1.9"
 
 
-def test_device_mapper_probe_on_recorded_proc_trees() -> None:
-    assert not has_device_mapper(DATA / "proc-firecracker")
-    assert has_device_mapper(DATA / "proc-debian")
-    why = volume_support(DATA / "proc-firecracker")
-    assert why.driver is None
-    assert why.reason is not None and "device-mapper" in why.reason
+def test_volume_backend_needs_root_with_cap_sys_admin() -> None:
+    root = (DATA / "status-root.txt").read_text()
+    user = (DATA / "status-user.txt").read_text()
+    assert effective_capabilities(root) & (1 << 21)
+    assert effective_capabilities(user) == 0
+    ok = judge(root, euid=0)
+    assert ok.driver == NFS_DRIVER and ok.reason is None
+    assert set(ok.apt_packages) == {"nfs-common", "qemu-utils"}
+    no_cap = judge(user, euid=0)
+    assert no_cap.driver is None and no_cap.reason and "CAP_SYS_ADMIN" in no_cap.reason
+    not_root = judge(root, euid=1000)
+    assert not_root.driver is None and not_root.reason and "root" in not_root.reason
+
+
+def test_mount_points_from_a_mounts_table(tmp_path: Path) -> None:
+    table = tmp_path / "mounts"
+    table.write_text(
+        "/dev/vda / ext4 rw,relatime 0 0\n"
+        "/dev/vda /srv/box/data/cinder/mnt/ab12 ext4 rw,relatime 0 0\n"
+    )
+    assert mounted(Path("/srv/box/data/cinder/mnt/ab12"), table)
+    assert not mounted(Path("/srv/box/data/cinder/mnt"), table)
+    assert not mounted(Path("/"), tmp_path / "missing")
 
 
 def test_database_setup_covers_every_service() -> None:
