@@ -54,6 +54,7 @@ def run(ctx: Context) -> list[Finding]:
                     bs.wait_for_delete(res, wait=WAIT)
                 else:
                     bs.delete_volume(res, ignore_missing=True)
+                    bs.wait_for_delete(res, wait=WAIT)
 
 
 def cleanup(cloud: Any, prefix: str) -> int:
@@ -68,6 +69,8 @@ def cleanup(cloud: Any, prefix: str) -> int:
     for v in bs.volumes():
         if (v.name or "").startswith(prefix):
             bs.delete_volume(v, ignore_missing=True)
+            with contextlib.suppress(Exception):
+                bs.wait_for_delete(v, wait=WAIT)
             n += 1
     return n
 

@@ -151,3 +151,36 @@ def test_every_format_renders_on_the_live_cloud(box, fmt, tmp_path):
     text = out.read_text()
     # every format carries the test ids or, for people, the verdict per certificate version
     assert ("scs-0103" in text) if fmt != "text" else ("main:" in text)
+
+
+def test_with_resources_runs_backup_test_and_leaks_nothing(box, member_conn):
+    proc = run_cli(
+        box, "check", "-f", "json", "--tests", "scs-0116|scs-0117", "--with-resources",
+        cloud=box.member_cloud, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    doc = json.loads(proc.stdout)
+    [backup] = [f for f in doc["findings"] if f["id"] == "scs-0117-test-backup"]
+    if box.volume_unavailable:
+        # no cinder-volume on this machine: the test must fail with the API's reason
+        assert backup["status"] == "FAIL", backup
+    else:
+        assert backup["status"] == "PASS", backup
+    assert doc["results"]["scs-0116-permissions"] == "PASS"  # no key manager: nothing denied
+    leftovers = [
+        v.name
+        for v in member_conn.block_storage.volumes()
+        if (v.name or "").startswith("scs-iaas-check-")
+    ]
+    assert leftovers == []
+    sweep = run_cli(box, "check", "--cleanup", cloud=box.member_cloud)
+    assert sweep.returncode == 0 and "deleted 0 leftover" in sweep.stdout, (
+        sweep.stdout + sweep.stderr
+    )
+
+
+def test_validate_is_check_on_one_area(box):
+    proc = run_cli(box, "validate", "flavors", "-f", "json", cloud=box.member_cloud)
+    assert proc.returncode in (0, 1), proc.stderr
+    ids = {f["id"] for f in json.loads(proc.stdout)["findings"]}
+    assert ids and all(i.startswith(("scs-0100-", "scs-0103-", "scs-iaas-flavor")) for i in ids)
