@@ -106,7 +106,7 @@ def run_flavors(args: argparse.Namespace) -> int:
     if fm.needs_servers(desired, snap, replace=args.replace):
         snap = _add_servers(cloud, snap)
     plan = fm.plan_flavors(desired, snap, replace=args.replace)
-    return _finish(args, cloud, plan)
+    return _finish(args, cloud, plan, admin_for="creating or changing flavors")
 
 
 # -- images --------------------------------------------------------------------------------------
@@ -122,7 +122,8 @@ def run_images(args: argparse.Namespace) -> int:
     if im.needs_servers(desired, snap, delete=args.delete, today=today):
         snap = _add_servers(cloud, snap)
     plan = im.plan_images(desired, snap, delete=args.delete, today=today)
-    return _finish(args, cloud, plan)
+    public = any(d.visibility == "public" for d in desired)
+    return _finish(args, cloud, plan, admin_for="public images" if public else None)
 
 
 def _today(text: str | None) -> date:
@@ -150,7 +151,7 @@ def run_volume_types(args: argparse.Namespace) -> int:
     ids = vm.needs_usage(desired, snap)
     in_use = _volume_usage(cloud, ids) if ids else {}
     plan = vm.plan_volume_types(desired, snap, in_use=in_use)
-    return _finish(args, cloud, plan)
+    return _finish(args, cloud, plan, admin_for="creating or changing volume types")
 
 
 def _volume_usage(cloud: Cloud, type_ids: list[str]) -> dict[str, int]:
@@ -204,13 +205,21 @@ def _add_servers(cloud: Cloud, snap: Snapshot) -> Snapshot:
     )
 
 
-def _finish(args: argparse.Namespace, cloud: Cloud, plan: Plan) -> int:
+def _finish(
+    args: argparse.Namespace, cloud: Cloud, plan: Plan, *, admin_for: str | None = None
+) -> int:
     from scs_iaas.managers.plan import render_json, render_text
 
     out = sys.stdout
     applied = None
     if args.format == "text":
         render_text(plan, out, title=f"plan: {plan.kind} on {cloud.name}")
+    if args.apply and plan.changes and admin_for and "admin" not in cloud.roles:
+        # refuse up front rather than stop half-way at the first 403
+        raise CloudError(
+            f"cloud {cloud.name!r}: {admin_for} needs the admin role (roles: "
+            f"{', '.join(cloud.roles) or 'none'}); nothing was changed"
+        )
     if args.apply and plan.changes:
         from scs_iaas.cloud.apply import apply_plan
 

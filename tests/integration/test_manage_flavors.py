@@ -23,12 +23,12 @@ from scs_iaas.standards.flavors import standard_flavors
 pytestmark = pytest.mark.integration
 
 
-def manage(box: BoxInfo, *argv: str) -> tuple[int, dict[str, Any], str]:
-    """Run the CLI as box-admin in a subprocess; return (exit code, JSON plan, stderr)."""
+def manage(box: BoxInfo, *argv: str, cloud: str = "") -> tuple[int, dict[str, Any], str]:
+    """Run the CLI (as box-admin) in a subprocess; return (exit code, JSON plan, stderr)."""
     env = {**os.environ, "OS_CLIENT_CONFIG_FILE": str(box.clouds_yaml)}
     proc = subprocess.run(
-        [sys.executable, "-m", "scs_iaas", "manage", *argv, "--os-cloud", box.admin_cloud,
-         "-f", "json"],
+        [sys.executable, "-m", "scs_iaas", "manage", *argv, "--os-cloud",
+         cloud or box.admin_cloud, "-f", "json"],
         env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     doc = json.loads(proc.stdout) if proc.stdout.strip() else {}
@@ -202,3 +202,15 @@ def test_killed_apply_converges(box: BoxInfo, admin_conn: Any, prefix: str, tmp_
     rc, doc, err = manage(box, "flavors", "--set", "none", "--definitions", str(f))
     assert rc == 0 and doc["actions"] == [] and doc["api_writes"] == 0
     print(f"killed {killed} of 5 runs mid-apply")
+
+
+def test_member_is_refused_before_any_change(
+    box: BoxInfo, admin_conn: Any, prefix: str, tmp_path: Path
+) -> None:
+    defs = str(_defs(tmp_path, prefix))
+    rc, _, err = manage(
+        box, "flavors", "--set", "none", "--definitions", defs, "-y", cloud=box.member_cloud
+    )
+    assert rc == 2
+    assert "needs the admin role" in err and "nothing was changed" in err
+    assert not [f for f in admin_conn.compute.flavors(is_public=None) if f.name.startswith(prefix)]
