@@ -48,7 +48,7 @@ test: setup sys-deps box-install lint typecheck
 	$(BIN)/pytest tests
 
 demo: box-install
-	@$(BIN)/scs-iaas demo
+	@$(BIN)/scs-iaas demo --fresh
 
 bench: box-install
 	$(BIN)/python bench/flavor_names.py

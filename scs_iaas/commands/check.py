@@ -6,9 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from scs_iaas.errors import InputError, ScsIaasError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scs_iaas.cloud.connection import Cloud
+    from scs_iaas.findings import Finding, Status
 
 # `scs-iaas validate WHAT`: the test-id patterns per word (as `osism validate flavors`).
 VALIDATE = {
@@ -90,8 +96,8 @@ def run_validate(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
-def _now(text: str | None) -> Any:
-    from datetime import UTC, datetime
+def _now(text: str | None) -> datetime:
+    from datetime import UTC
 
     if not text:
         return datetime.now(UTC)
@@ -114,62 +120,100 @@ def _pattern(text: str | None) -> str | None:
     return text
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from scs_iaas.checks import runner
+@dataclass
+class Evaluation:
+    """One run of the suite: findings, one result per test id, verdicts, report payload."""
 
-    pattern = _pattern(args.tests)
-    now = _now(args.now)
-    checks = runner.select(pattern)
-    if args.list:
-        for check in checks:
-            for t in check.tests:
-                print(f"{t.id}\t{t.standard} {t.version}\t{t.title}")
-        return 0
-    if not checks:
-        raise InputError(f"--tests {args.tests!r} matches no test id (see `scs-iaas check --list`)")
+    findings: list[Finding]
+    results: dict[str, Status]
+    judged: list[Any]
+    extra: dict[str, Any]
+    cloud: Cloud
 
-    from scs_iaas.cloud.connection import connect
+    @property
+    def main_failed(self) -> bool:
+        return any(v.main_failed for v in self.judged)
 
-    started = time.perf_counter()
-    cloud = connect(args.os_cloud)
-    if args.cleanup:
-        return _cleanup(cloud)
-    _guard_roles(cloud.name, cloud.roles, args.allow_admin)
 
+def evaluate(
+    os_cloud: str | None,
+    pattern: str | None = None,
+    *,
+    now: datetime | None = None,
+    with_resources: bool = False,
+    allow_admin: bool = False,
+    cert_version: str | None = None,
+    subject: str | None = None,
+) -> Evaluation:
+    """Connect, read one snapshot, run the selected checks, judge per certificate version."""
+    from scs_iaas.checks import runner, verdicts
     from scs_iaas.checks.base import Context
+    from scs_iaas.cloud.connection import connect
     from scs_iaas.cloud.snapshot import read_snapshot
 
+    now = now or _now(None)
+    checks = runner.select(_pattern(pattern))
+    if not checks:
+        raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
+    started = time.perf_counter()
+    cloud = connect(os_cloud)
+    _guard_roles(cloud.name, cloud.roles, allow_admin)
     snapshot = read_snapshot(cloud, runner.needed_kinds(checks))
-    ctx = Context(snapshot=snapshot, now=now, cloud=cloud, with_resources=args.with_resources)
+    ctx = Context(snapshot=snapshot, now=now, cloud=cloud, with_resources=with_resources)
     findings = runner.run_checks(checks, ctx, pattern)
     results = runner.results_by_test(findings)
     elapsed = time.perf_counter() - started
-
-    from scs_iaas.checks import verdicts
-
-    subject = args.subject or cloud.name
-    judged = verdicts.judge(results, args.cert_version, subject)
+    subject = subject or cloud.name
+    judged = verdicts.judge(results, cert_version, subject)
     extra: dict[str, Any] = {
         "subject": subject,
         "cloud": cloud.name,
         "checked_at": now.isoformat(timespec="seconds"),
         "versions": {v.version: v.to_dict() for v in judged},
-        "results": {k: str(s) for k, s in results.items()},
+        "results": {k: str(st) for k, st in results.items()},
         "api_requests": cloud.counter.count,
         "seconds": round(elapsed, 3),
         "timing": _timing(cloud.counter.first_request_wall),
         "verdict_lines": [line for v in judged for line in v.lines()],
         "argv": sys.argv,
-        "verbose": args.verbose,
     }
-    _write(findings, args, extra)
+    return Evaluation(findings, results, judged, extra, cloud)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from scs_iaas.checks import runner
+
+    pattern = _pattern(args.tests)
+    if args.list:
+        for check in runner.select(pattern):
+            for t in check.tests:
+                print(f"{t.id}\t{t.standard} {t.version}\t{t.title}")
+        return 0
+    if args.cleanup:
+        from scs_iaas.cloud.connection import connect
+
+        return _cleanup(connect(args.os_cloud))
+    ev = evaluate(
+        args.os_cloud,
+        pattern,
+        now=_now(args.now),
+        with_resources=args.with_resources,
+        allow_admin=args.allow_admin,
+        cert_version=args.cert_version,
+        subject=args.subject,
+    )
+    ev.extra["verbose"] = args.verbose
+    _write(ev.findings, args, ev.extra)
     if args.debug:
-        for c in cloud.counter.calls:
+        for c in ev.cloud.counter.calls:
             print(
                 f"  {c.method} {c.url} -> {c.status} ({c.seconds * 1000:.0f} ms)", file=sys.stderr
             )
-        print(f"scs-iaas: {cloud.counter.summary()} in {elapsed:.2f} s", file=sys.stderr)
-    return 1 if any(v.main_failed for v in judged) else 0
+        print(
+            f"scs-iaas: {ev.cloud.counter.summary()} in {ev.extra['seconds']:.2f} s",
+            file=sys.stderr,
+        )
+    return 1 if ev.main_failed else 0
 
 
 def _timing(first_request_wall: float | None) -> dict[str, float | None]:
