@@ -156,11 +156,11 @@ def run(args: argparse.Namespace) -> int:
         fa, ta = counts_after[area]
         table.add_row(area, f"{fb} of {tb} fail", f"{fa} of {ta} fail")
     console.print(table)
-    main, recommended = after.judged[0].verdict.targets
-    if main.failed or main.aborted:
+    main_target, recommended = after.judged[0].verdict.targets
+    if main_target.failed or main_target.aborted:
         console.print(
             "Main targets still failing (no manager can cure them on this box: it does not run "
-            f"these services): {', '.join(main.failed + main.aborted)}",
+            f"these services): {', '.join(main_target.failed + main_target.aborted)}",
             soft_wrap=True,
         )
     if recommended.failed:
