@@ -103,15 +103,24 @@ def load(path: str | Path, schema: str) -> Document:
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
     if errors:
         best = jsonschema.exceptions.best_match(errors) or errors[0]
-        raise doc.error(list(best.path), _message(best))
+        where: list[str | int] = list(best.path)
+        if best.validator == "additionalProperties":
+            extra = sorted(set(best.instance) - set(best.schema.get("properties", {})))
+            raise doc.error([*where, extra[0]], f"unknown field (known: {_known(best.schema)})")
+        raise doc.error(where, _message(best))
     return doc
+
+
+def _known(schema: Mapping[str, Any]) -> str:
+    return ", ".join(schema.get("properties", {}))
 
 
 def _message(err: Any) -> str:
     """jsonschema's message, shortened: one line without the whole offending value."""
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        return f"unknown field(s) {', '.join(map(repr, extra))}"
+    if err.validator == "oneOf":
+        hint = err.schema.get("x-oneOf-message")
+        if hint:
+            return str(hint)
     if err.validator == "required":
         return str(err.message)
     if err.validator in ("type", "enum", "pattern", "minimum", "maximum", "minItems", "format"):
