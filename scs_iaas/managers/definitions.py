@@ -102,7 +102,7 @@ def load(path: str | Path, schema: str) -> Document:
     validator = validator_cls(_schema(schema))
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
     if errors:
-        best = jsonschema.exceptions.best_match(errors) or errors[0]
+        best: Any = jsonschema.exceptions.best_match(errors) or errors[0]
         where: list[str | int] = list(best.path)
         if best.validator == "additionalProperties":
             extra = sorted(set(best.instance) - set(best.schema.get("properties", {})))
