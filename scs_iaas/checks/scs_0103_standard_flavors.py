@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import scs_iaas.standards.flavors as std
 from scs_iaas.checks.base import Check, Context, Test, std_url
 from scs_iaas.cloud.snapshot import FlavorRec
 from scs_iaas.findings import Finding
-from scs_iaas.standards import flavors as std
 
 URL = std_url("scs-0103-v1-standard-flavors")
 

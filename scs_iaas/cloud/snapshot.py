@@ -16,6 +16,7 @@ from typing import Any
 
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.cloud.redact import redact
+from scs_iaas.cloud.tls import TlsFacts
 from scs_iaas.errors import CloudError
 
 PAGE = 1000  # Nova's and Glance's default max_limit: one request per list on most clouds
@@ -131,6 +132,8 @@ class Snapshot:
     servers: tuple[ServerRec, ...] = ()
     # volume type id -> its encryption spec (provider, cipher, key_size, control_location)
     volume_encryption: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # "host:port" -> what its TLS offers, for every https endpoint in the catalog
+    tls: Mapping[str, TlsFacts] = field(default_factory=dict)
     fetched: frozenset[str] = frozenset()
     errors: Mapping[str, str] = field(default_factory=dict)
 
@@ -362,6 +365,30 @@ def _fetch_volume_encryption(cloud: Cloud) -> Mapping[str, Mapping[str, Any]]:
     return MappingProxyType(out)
 
 
+def https_targets(services: Iterable[ServiceRec]) -> list[tuple[str, int]]:
+    """Distinct (host, port) of every https endpoint (any interface) in the catalog."""
+    from urllib.parse import urlsplit
+
+    seen: dict[tuple[str, int], None] = {}
+    for s in services:
+        for ep in s.endpoints:
+            parts = urlsplit(str(ep.get("url", "")))
+            if parts.scheme == "https" and parts.hostname:
+                seen.setdefault((parts.hostname, parts.port or 443), None)
+    return list(seen)
+
+
+def _fetch_tls(cloud: Cloud) -> Mapping[str, TlsFacts]:
+    from scs_iaas.cloud.tls import probe
+
+    targets = https_targets(services_from_catalog(cloud.catalog))
+    if not targets:
+        return MappingProxyType({})
+    with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
+        facts = list(pool.map(lambda t: probe(*t), targets))
+    return MappingProxyType({f"{f.host}:{f.port}": f for f in facts})
+
+
 FETCHERS: dict[str, tuple[str, Callable[[Cloud], Any]]] = {
     # kind: (service type needed in the catalog, fetcher)
     "flavors": ("compute", _fetch_flavors),
@@ -371,10 +398,13 @@ FETCHERS: dict[str, tuple[str, Callable[[Cloud], Any]]] = {
     "networks": ("network", _fetch_networks),
     "servers": ("compute", _fetch_servers),
     "volume_encryption": ("block-storage", _fetch_volume_encryption),
+    "tls": ("identity", _fetch_tls),
 }
 # What `check` reads by default; servers and encryption specs are for the managers.
 ALL_KINDS = frozenset(FETCHERS) | {"services"}
-CHECK_KINDS = frozenset({"flavors", "images", "volume_types", "default_sg_rules", "networks"})
+CHECK_KINDS = frozenset(
+    {"flavors", "images", "volume_types", "default_sg_rules", "networks", "tls"}
+)
 
 _ALIASES = {"block-storage": ("block-storage", "volumev3", "volume")}
 
