@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scs_iaas.cloud.snapshot import ImageRec, ServerRec, Snapshot
 from scs_iaas.errors import InputError
@@ -14,6 +17,7 @@ from scs_iaas.managers import images as im
 from scs_iaas.managers.plan import Op
 
 TODAY = date(2026, 11, 24)
+DEFS = Path(__file__).resolve().parents[2] / "data" / "managers" / "images.yaml"
 
 
 @pytest.fixture
@@ -254,3 +258,80 @@ def test_file_source_needs_image_source(tmp_path: Path, data_dir: Path) -> None:
         InputError, match=r"i.yaml:30: images\[1\].image_source: required for a file:// source"
     ):
         im.load_definitions(f)
+
+
+# -- property: plan, apply (modelled), plan again -> nothing left to do ----------------------
+
+
+def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[ImageRec, ...]:
+    """The effect apply has on Glance, as records: create, JSON-patch, delete."""
+    out = {i.id: i for i in images}
+    for n, a in enumerate(actions):
+        if a.op is Op.DELETE:
+            out.pop(a.resource_id)
+        elif a.op is Op.CREATE:
+            p = a.params
+            out[f"new-{n}"] = ImageRec(
+                id=f"new-{n}", status="active", disk_format=p["disk_format"],
+                properties=dict(p["properties"]), **p["core"],
+            )  # fmt: skip
+        elif a.op in (Op.UPDATE, Op.HIDE):
+            img = out[a.resource_id]
+            core = im.core_of(img)
+            props = dict(img.properties)
+            for op in a.params["patch"]:
+                key = op["path"][1:].replace("~1", "/").replace("~0", "~")
+                if key in core:
+                    core[key] = op["value"]
+                elif op["op"] == "remove":
+                    props.pop(key)
+                else:
+                    props[key] = op["value"]
+            out[img.id] = ImageRec(
+                id=img.id, status=img.status, disk_format=img.disk_format,
+                properties=props, **core,
+            )  # fmt: skip
+    return tuple(out.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    present=st.lists(st.sampled_from(["2026-11-01", "2026-10-01", "2026-09-01", "2026-08-01"]),
+                     unique=True),
+    as_current=st.lists(st.booleans(), min_size=4, max_size=4),
+    drift=st.lists(st.booleans(), min_size=4, max_size=4),
+    leftover=st.booleans(),
+    delete=st.booleans(),
+    validity=st.sampled_from(["last-2", "none", "forever", "2026-01-01"]),
+)  # fmt: skip
+def test_plan_apply_converges(
+    present: list[str],
+    as_current: list[bool],
+    drift: list[bool],
+    leftover: bool,
+    delete: bool,
+    validity: str,
+) -> None:
+    (u,) = [d for d in im.load_definitions(DEFS) if d.name == "Ubuntu 24.04"]
+    u = replace(u, properties={**u.properties, "uuid_validity": validity})
+    cloud = []
+    for i, build in enumerate(present):
+        over: dict[str, Any] = {"props": {"os_distro": "windows"}} if drift[i] else {}
+        cloud.append(managed(u, build, as_current[i], **over))
+    if leftover:
+        cloud.append(managed(u, "2026-11-01", True, id="half", status="saving"))
+    s = snap(*cloud, servers=())
+    first = im.plan_images([u], s, delete=delete, today=TODAY)
+    assert not first.conflicts
+    after = simulate(first.actions, s.images)
+    second = im.plan_images([u], snap(*after, servers=()), delete=delete, today=TODAY)
+    assert second.is_noop, second.actions
+    names = [i.name for i in after]
+    assert names.count("Ubuntu 24.04") == 1  # exactly one image holds the plain name
+    current = next(i for i in after if i.name == "Ubuntu 24.04")
+    assert current.properties["image_build_date"] == "2026-11-01" and not current.os_hidden
+    for i in after:
+        if i is not current:
+            assert i.os_hidden and i.properties["os_purpose"] == "oldgeneric"
+    if delete and validity == "none":
+        assert len(after) == 1
