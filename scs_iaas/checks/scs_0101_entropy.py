@@ -42,37 +42,31 @@ VM_REASON = (
 
 def run(ctx: Context) -> list[Finding]:
     out: list[Finding] = [t.skipped(VM_REASON) for t in VM_TESTS]
-    flavors = [f for f in ctx.snapshot.flavors if f.is_public]
-    missing = sorted(
-        f.name for f in flavors if str(f.extra_specs.get("hw_rng:allowed", "")).lower() != "true"
-    )
-    if not flavors:
-        out.append(FLAVOR.passed("no public flavors", "flavors"))
-    elif missing:
-        out.append(
-            FLAVOR.failed(
-                f"{len(missing)} of {len(flavors)} public flavors lack hw_rng:allowed=True: "
-                f"{', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}",
-                "flavors",
-            )
-        )
-    else:
-        out.append(FLAVOR.passed(f"all {len(flavors)} public flavors allow virtio-rng", "flavors"))
+    flavors = [f.name for f in ctx.snapshot.flavors if f.is_public]
+    lacking = [
+        f.name
+        for f in ctx.snapshot.flavors
+        if f.is_public and str(f.extra_specs.get("hw_rng:allowed", "")).lower() != "true"
+    ]
+    out.append(_judge(FLAVOR, "public flavors", flavors, lacking, "hw_rng:allowed=True"))
     images = [i for i in ctx.snapshot.images if i.visibility in ("public", "community")]
-    missing = sorted(i.name for i in images if i.properties.get("hw_rng_model") != "virtio")
-    if not images:
-        out.append(IMAGE.passed("no public images", "images"))
-    elif missing:
-        out.append(
-            IMAGE.failed(
-                f"{len(missing)} of {len(images)} public images lack hw_rng_model=virtio: "
-                f"{', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}",
-                "images",
-            )
-        )
-    else:
-        out.append(IMAGE.passed(f"all {len(images)} public images ask for virtio-rng", "images"))
+    lacking = [i.name for i in images if i.properties.get("hw_rng_model") != "virtio"]
+    out.append(
+        _judge(IMAGE, "public images", [i.name for i in images], lacking, "hw_rng_model=virtio")
+    )
     return out
+
+
+def _judge(test: Test, what: str, names: list[str], lacking: list[str], wanted: str) -> Finding:
+    resource = what.split()[-1]
+    if not names:
+        return test.passed(f"no {what}", resource)
+    if lacking:
+        shown = ", ".join(sorted(lacking)[:8]) + (" …" if len(lacking) > 8 else "")
+        return test.failed(
+            f"{len(lacking)} of {len(names)} {what} lack {wanted}: {shown}", resource
+        )
+    return test.passed(f"all {len(names)} {what} have {wanted}", resource)
 
 
 CHECK = Check(

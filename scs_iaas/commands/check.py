@@ -203,7 +203,10 @@ def run_check(args: argparse.Namespace) -> int:
         subject=args.subject,
     )
     ev.extra["verbose"] = args.verbose
-    _write(ev.findings, args, ev.extra)
+    from scs_iaas.report import emit_to
+
+    title = f"SCS conformance of {ev.extra['subject']}"
+    emit_to(args.output, ev.findings, args.format, title=title, extra=ev.extra)
     if args.debug:
         for c in ev.cloud.counter.calls:
             print(
@@ -220,20 +223,6 @@ def _timing(first_request_wall: float | None) -> dict[str, float | None]:
     """When the first request left (epoch seconds), so that a caller who noted when it started
     the process can tell the cost of start-up and imports (bench/check.py does)."""
     return {"first_request_epoch": first_request_wall}
-
-
-def _write(findings: Any, args: argparse.Namespace, extra: dict[str, Any]) -> None:
-    from scs_iaas.report import emit
-
-    title = f"SCS conformance of {extra['subject']}"
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                emit(findings, args.format, title=title, extra=extra, out=fh)
-        except OSError as exc:
-            raise InputError(f"--output {args.output}: {exc.strerror}") from None
-    else:
-        emit(findings, args.format, title=title, extra=extra)
 
 
 def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:

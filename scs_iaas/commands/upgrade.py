@@ -134,7 +134,11 @@ def run_check(args: argparse.Namespace) -> int:
         )
     extra["verdict_lines"] = lines
     extra["verbose"] = args.verbose
-    _write(findings, args, extra, f"upgrade check → {target.label}")
+    from scs_iaas.report import emit_to
+
+    emit_to(
+        args.output, findings, args.format, title=f"upgrade check → {target.label}", extra=extra
+    )
     return exit_code(findings)
 
 
@@ -255,16 +259,3 @@ def _images_file(path: str) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
         raise InputError(f"--images {path}: expected a JSON list of objects")
     return data
-
-
-def _write(findings: Any, args: argparse.Namespace, extra: dict[str, Any], title: str) -> None:
-    from scs_iaas.report import emit
-
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                emit(findings, args.format, title=title, extra=extra, out=fh)
-        except OSError as exc:
-            raise InputError(f"--output {args.output}: {exc.strerror}") from None
-    else:
-        emit(findings, args.format, title=title, extra=extra)

@@ -39,3 +39,29 @@ def emit(
     module = importlib.import_module(f"scs_iaas.report.{_MODULES[fmt]}")
     render = getattr(module, f"render_{_MODULES[fmt]}")
     out.write(render(findings, title=title, extra=extra))
+
+
+def emit_to(
+    path: str | None,
+    findings: Sequence[Finding],
+    fmt: str = "text",
+    *,
+    title: str = "scs-iaas",
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """``emit`` to stdout, or to the file ``path`` (``-o``): rendered first, so a failure
+    never leaves a half-written report behind."""
+    if not path:
+        emit(findings, fmt, title=title, extra=extra)
+        return
+    import io
+
+    from scs_iaas.errors import InputError
+
+    buf = io.StringIO()
+    emit(findings, fmt, title=title, extra=extra, out=buf)
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(buf.getvalue())
+    except OSError as exc:
+        raise InputError(f"--output {path}: {exc.strerror}") from None
