@@ -45,6 +45,9 @@ from scs_iaas.box.volume import VolumeSupport, volume_support
 from scs_iaas.errors import ScsIaasError
 
 START_TIMEOUT = 120.0
+#: a loaded machine (a test run on 2 cores) can delay an API's answer: every process of
+#: the box alive means "running" unless one still does not answer after this long
+ANSWER_GRACE = 60.0
 COMPUTE_TIMEOUT = 120.0
 
 
@@ -83,6 +86,10 @@ class BoxStatus:
         return bool(self.services) and all(
             s.alive and s.answering is not False for s in self.services
         )
+
+    @property
+    def all_alive(self) -> bool:
+        return bool(self.services) and all(s.alive for s in self.services)
 
     @property
     def stopped(self) -> bool:
@@ -166,7 +173,7 @@ class Box:
         self.paths.home.mkdir(parents=True, exist_ok=True)
         with self.lock():
             current = self.status(probe_rpc=False)
-            if current.running:
+            if current.all_alive and self._answers_soon(current, ANSWER_GRACE):
                 self.console.print(f"box already running ({self.home})")
                 return self.info()
             if not current.stopped:
@@ -230,6 +237,26 @@ class Box:
         return procs.memory(alive)
 
     # ------------------------------------------------------------------ internals
+    def _answers_soon(self, current: BoxStatus, grace: float) -> bool:
+        """Whether every probed process answers within ``grace`` seconds."""
+        deadline = time.monotonic() + grace
+        waiting = [s for s in current.services if s.answering is False]
+        by_name = {svc.name: svc for svc in self.services()}
+        while waiting:
+            if time.monotonic() > deadline:
+                names = ", ".join(s.name for s in waiting)
+                self.console.print(f"box processes alive but not answering: {names}")
+                return False
+            time.sleep(0.5)
+            waiting = [s for s in waiting if not self._answers(by_name[s.name])]
+        return True
+
+    @staticmethod
+    def _answers(svc: Service) -> bool:
+        if svc.probe_url:
+            return http_answers(svc.probe_url)
+        return svc.port is None or procs.port_open(svc.port)
+
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the box: one up/down at a time per home (two test sessions may start it
