@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -27,9 +28,9 @@ from scs_iaas.box import Box
 QUIET = Console(stderr=True, quiet=True)
 
 
-def timed(what: str, fn: object) -> float:
+def timed(what: str, fn: Callable[[], object]) -> float:
     t0 = time.monotonic()
-    fn()  # type: ignore[operator]
+    fn()
     seconds = time.monotonic() - t0
     print(f"| {what} | {seconds:.1f} s |", flush=True)
     return seconds
