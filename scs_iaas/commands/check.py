@@ -152,6 +152,10 @@ def evaluate(
     from scs_iaas.cloud.snapshot import read_snapshot
 
     now = now or _now(None)
+    if cert_version not in (None, "all"):
+        from scs_iaas.standards import scope
+
+        scope.get_version(cert_version)  # a wrong name fails here, before any request
     checks = runner.select(_pattern(pattern))
     if not checks:
         raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
