@@ -582,7 +582,12 @@ class Box:
                 for svc, proc in batch:
                     self._stop([(svc, proc)])
             elif batch:
-                self._stop(batch)
+                # nova-compute first: while it shuts down it still calls the conductor
+                first = [item for item in batch if item[0].name == "nova-compute"]
+                rest = [item for item in batch if item[0].name != "nova-compute"]
+                for group in (first, rest):
+                    if group:
+                        self._stop(group)
             stopped_any = stopped_any or bool(batch)
         leftovers = procs.marked(self.home)
         if leftovers:
@@ -600,7 +605,8 @@ class Box:
             timeout = max(svc.stop_timeout for svc, _ in batch)
             killed = procs.terminate([proc for _, proc in batch], timeout=timeout)
         if killed:
-            self.console.print(f"  killed after TERM was ignored: pids {[p.pid for p in killed]}")
+            what = ", ".join(killed)
+            self.console.print(f"  killed after TERM was ignored: {what}")
 
 
 def mounted(path: Path, mounts: Path = Path("/proc/mounts")) -> bool:

@@ -126,10 +126,10 @@ def tree(proc: psutil.Process) -> list[psutil.Process]:
         return [proc]
 
 
-def terminate(procs: Iterable[psutil.Process], timeout: float = 30.0) -> list[psutil.Process]:
+def terminate(procs: Iterable[psutil.Process], timeout: float = 30.0) -> list[str]:
     """TERM the given processes (their own handlers stop their workers), wait up to
     ``timeout``, then KILL what is left of them and of their descendants (collected
-    before the TERM, as orphans get reparented). Returns the processes that were KILLed."""
+    before the TERM, as orphans get reparented). Returns descriptions of those KILLed."""
     tops = list(procs)
     family: list[psutil.Process] = []
     for proc in tops:
@@ -140,15 +140,29 @@ def terminate(procs: Iterable[psutil.Process], timeout: float = 30.0) -> list[ps
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and any(_running(p) for p in tops):
         time.sleep(0.2)
-    # descendants get a short grace period of their own after their parent is gone
-    grace = time.monotonic() + 3.0
-    while time.monotonic() < grace and any(_running(p) for p in family):
-        time.sleep(0.2)
+    if not any(_running(p) for p in tops):
+        # descendants get a short grace period of their own after their parent is gone
+        grace = time.monotonic() + 3.0
+        while time.monotonic() < grace and any(_running(p) for p in family):
+            time.sleep(0.2)
     killed = [p for p in family if _running(p)]
+    described = [describe(p) for p in killed]
     for proc in killed:
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    return killed
+    gone = time.monotonic() + 2.0
+    while time.monotonic() < gone and any(_running(p) for p in killed):
+        time.sleep(0.05)
+    return described
+
+
+def describe(proc: psutil.Process) -> str:
+    """``pid (command)`` for messages; the command's first two words, shortened."""
+    try:
+        words = " ".join(Path(w).name if i == 0 else w for i, w in enumerate(proc.cmdline()[:2]))
+        return f"{proc.pid} ({words[-60:]})"
+    except psutil.Error:
+        return str(proc.pid)
 
 
 def _running(proc: psutil.Process) -> bool:

@@ -1,0 +1,54 @@
+"""Process supervision on real short-lived processes (sleep, sh): spawn, pid files,
+owner marker, TERM then KILL."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from scs_iaas.box import procs
+
+ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+
+def test_spawn_records_the_process_and_terminate_stops_it(tmp_path: Path) -> None:
+    pidfile = tmp_path / "run" / "sleeper.pid"
+    proc = procs.spawn(
+        ["sleep", "30"],
+        env=ENV,
+        logfile=tmp_path / "log" / "s.log",
+        pidfile=pidfile,
+        owner=tmp_path,
+    )
+    record = procs.read_pidfile(pidfile)
+    assert record is not None and record.pid == proc.pid
+    assert procs.process_of(record) is not None
+    assert procs.owned_by(proc, tmp_path)
+    assert not procs.owned_by(proc, tmp_path / "other-home")
+    assert [p.pid for p in procs.marked(tmp_path)] == [proc.pid]
+    assert procs.terminate([proc], timeout=5) == []
+    assert procs.process_of(record) is None
+
+
+def test_a_process_that_ignores_term_is_killed(tmp_path: Path) -> None:
+    pidfile = tmp_path / "stubborn.pid"
+    proc = procs.spawn(
+        ["sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done"],
+        env=ENV,
+        logfile=tmp_path / "stubborn.log",
+        pidfile=pidfile,
+        owner=tmp_path,
+    )
+    deadline = time.monotonic() + 5
+    while "ready" not in (tmp_path / "stubborn.log").read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed = procs.terminate([proc], timeout=0.5)
+    assert any(k.startswith(f"{proc.pid} (sh") for k in killed)
+    assert procs.process_of(procs.read_pidfile(pidfile)) is None
+
+
+def test_a_reused_pid_is_not_ours(tmp_path: Path) -> None:
+    me = procs.PidRecord(os.getpid(), 1.0)  # right pid, wrong start time
+    assert procs.process_of(me) is None
+    assert procs.process_of(None) is None
