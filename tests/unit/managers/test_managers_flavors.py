@@ -241,3 +241,18 @@ def test_standard_sets_include_the_ssd_flavors() -> None:
     assert mandatory["SCS-1V-4"].disk == 0
     plan = fm.plan_flavors(fm.standard_set("all"), snap())
     assert [a.op for a in plan.actions] == [Op.CREATE] * 31
+
+
+def test_flavor_found_by_its_scs_name_v2_is_not_duplicated() -> None:
+    alias = rec(WANT, id="m1", name="m1.small", extra_specs={**SPECS, "scs:cpu-type": "x"})
+    plan = fm.plan_flavors([WANT], snap(alias))
+    (act,) = plan.actions
+    assert (act.op, act.name, act.resource_id) == (Op.UPDATE, "m1.small", "m1")
+    assert act.params["set_specs"] == {"scs:cpu-type": "shared-core"}
+    # a flavor that really has the name wins over an alias
+    both = fm.plan_flavors([WANT], snap(alias, rec(WANT)))
+    assert both.is_noop and both.in_sync == ("SCS-2V-4",)
+    used = (ServerRec(id="s", name="vm", status="ACTIVE", flavor_name="m1.small"),)
+    small = rec(WANT, id="m1", name="m1.small", ram=1)
+    (blocked,) = fm.plan_flavors([WANT], snap(small, servers=used), replace=True).actions
+    assert blocked.op is Op.CONFLICT and "server(s) use it" in blocked.reason
