@@ -228,13 +228,9 @@ class Box:
         return BoxStatus(self.home, tuple(states), volume)
 
     def memory(self) -> tuple[int, int]:
-        """(RSS, PSS) in bytes of every process the box started, children included."""
-        alive = [
-            p
-            for svc in self.services()
-            if (p := procs.process_of(procs.read_pidfile(self.paths.pidfile(svc.name))))
-        ]
-        return procs.memory(alive)
+        """(RSS, PSS) in bytes of every process the box started, directly or through the
+        services (workers, detached privsep helpers): all that carry its marker."""
+        return procs.memory(procs.marked(self.home))
 
     # ------------------------------------------------------------------ internals
     def _answers_soon(self, current: BoxStatus, grace: float) -> bool:
