@@ -100,6 +100,16 @@ def spawn(
     return proc
 
 
+def rotate(logfile: Path, limit: int = 20 * 2**20) -> None:
+    """Keep one older generation (``.1``) once a log outgrows ``limit`` bytes: logs are
+    appended across restarts, and a box that runs for weeks must not fill the disk."""
+    try:
+        if logfile.stat().st_size > limit:
+            os.replace(logfile, logfile.with_name(logfile.name + ".1"))
+    except FileNotFoundError:
+        pass
+
+
 def owned_by(proc: psutil.Process, owner: Path) -> bool:
     """Whether ``proc`` was started by the box at ``owner`` (it carries the marker)."""
     try:

@@ -52,3 +52,14 @@ def test_a_reused_pid_is_not_ours(tmp_path: Path) -> None:
     me = procs.PidRecord(os.getpid(), 1.0)  # right pid, wrong start time
     assert procs.process_of(me) is None
     assert procs.process_of(None) is None
+
+
+def test_a_big_log_is_rotated_once(tmp_path: Path) -> None:
+    log = tmp_path / "svc.log"
+    log.write_text("x" * 100)
+    procs.rotate(log, limit=1000)
+    assert log.exists()
+    procs.rotate(log, limit=10)
+    assert not log.exists()
+    assert (tmp_path / "svc.log.1").read_text() == "x" * 100
+    procs.rotate(tmp_path / "missing.log", limit=10)
