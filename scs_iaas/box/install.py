@@ -1,4 +1,4 @@
-"""Install what the box runs: Debian packages (MariaDB, RabbitMQ, acl) and the OpenStack
+"""Install what the box runs: Debian packages (MariaDB, RabbitMQ, acl, NFS tools) and the OpenStack
 services in a venv of their own under the box home, pinned by the constraints shipped
 with scs-iaas. Idempotent and fast when nothing changed: a stamp keyed on the hash of
 the constraints and the package list makes a second install a no-op.
@@ -6,11 +6,13 @@ the constraints and the package list makes a second install a no-op.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -85,6 +87,25 @@ def last_line(log: Path) -> str:
     return lines[-1].strip()[:200] if lines else "(empty log)"
 
 
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
+
+
+@contextlib.contextmanager
+def daemons_held(policy: Path = POLICY_RC_D) -> Iterator[None]:
+    """Keep apt from starting the packages' own MariaDB and RabbitMQ, which would take
+    the box's ports: a policy-rc.d that denies every start (exit 101), present only while
+    apt runs, unless the machine already has one (containers do)."""
+    if policy.exists():
+        yield
+        return
+    policy.write_text("#!/bin/sh\n# written by scs-iaas box install while apt-get runs\nexit 101\n")
+    policy.chmod(0o755)
+    try:
+        yield
+    finally:
+        policy.unlink(missing_ok=True)
+
+
 def apt_install(packages: list[str], log: Path) -> None:
     """apt-get install the missing packages, with one `apt-get update` first. Inside
     containers policy-rc.d keeps the packages from starting their own daemons; the box
@@ -101,12 +122,13 @@ def apt_install(packages: list[str], log: Path) -> None:
         )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     _run(["apt-get", "update", "-qq"], log, "apt-get update", env)
-    _run(
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
-        log,
-        f"apt-get install {' '.join(packages)}",
-        env,
-    )
+    with daemons_held():
+        _run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+            log,
+            f"apt-get install {' '.join(packages)}",
+            env,
+        )
 
 
 def venv_is_current(paths: BoxPaths) -> bool:

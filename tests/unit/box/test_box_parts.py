@@ -187,3 +187,15 @@ def test_search_permission_by_owner_group_other() -> None:
     assert _may_search(_stat(0o700, 103, 0), mysql)
     assert _may_search(_stat(0o710, 0, 107), mysql)
     assert not _may_search(_stat(0o701, 0, 107), mysql)
+
+
+def test_daemons_held_only_while_apt_runs(tmp_path: Path) -> None:
+    policy = tmp_path / "policy-rc.d"
+    with install.daemons_held(policy):
+        assert "exit 101" in policy.read_text()
+        assert policy.stat().st_mode & 0o111
+    assert not policy.exists()
+    policy.write_text("#!/bin/sh\nexit 0\n")  # the machine's own policy stays untouched
+    with install.daemons_held(policy):
+        pass
+    assert policy.read_text() == "#!/bin/sh\nexit 0\n"
