@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup sys-deps lint typecheck unit integration box-install bench clean
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench clean
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
 # host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check.
@@ -30,6 +30,9 @@ sys-deps:
 
 box-install: setup
 	@$(BIN)/scs-iaas box install
+
+box-down: setup
+	@$(BIN)/scs-iaas box down
 
 lint: setup
 	$(BIN)/ruff check scs_iaas tests bench
