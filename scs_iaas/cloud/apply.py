@@ -485,6 +485,7 @@ def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
 def _upload(cloud: Cloud, a: Action, iid: str, stream: VerifiedStream, show: bool) -> None:
     big = stream.size is None or stream.size >= PROGRESS_MIN
     if show and big:
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -500,6 +501,7 @@ def _upload(cloud: Cloud, a: Action, iid: str, stream: VerifiedStream, show: boo
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
+            console=Console(stderr=True),  # stdout stays clean for -f json
             transient=True,
         ) as bar:
             task = bar.add_task(f"upload {a.name}", total=stream.size)
