@@ -16,6 +16,7 @@ STYLE = {
     Status.SKIP: "dim",
     Status.ABORT: "bold magenta",
 }
+PER_TEST = 10  # rows per (status, test) before the rest is summed up, unless verbose
 _ORDER = {Status.ABORT: 0, Status.FAIL: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
 
 
@@ -36,9 +37,22 @@ def render_text(
         table.add_column("test", no_wrap=True)
         table.add_column("resource", overflow="fold", max_width=40)
         table.add_column("reason · [dim]fix[/]", overflow="fold")
+        per_test: Counter[tuple[Status, str]] = Counter()
         for f in shown:
+            key = (f.status, f.id)
+            per_test[key] += 1
+            if not verbose and per_test[key] > PER_TEST:
+                continue
             text = escape(f.reason) + (f"\n[dim]fix: {escape(f.fix)}[/]" if f.fix else "")
             table.add_row(f"[{STYLE[f.status]}]{f.status}[/]", f.id, escape(f.resource), text)
+        for (status, test_id), n in per_test.items():
+            if not verbose and n > PER_TEST:
+                table.add_row(
+                    f"[{STYLE[status]}]{status}[/]",
+                    test_id,
+                    f"… {n - PER_TEST} more",
+                    "[dim]the same test on more resources (-v lists them all)[/]",
+                )
         console.print(table)
     else:
         console.print(f"[bold]{title}[/]: every finding passed")

@@ -113,3 +113,18 @@ def test_text_does_not_eat_square_brackets():
     emit([f], "text", title="t", extra={"verdict_lines": ["- main: PASS [x]"]}, out=buf)
     assert buf.getvalue().count("[scs:replicated]") == 2
     assert "- main: PASS [x]" in buf.getvalue()
+
+
+def test_text_sums_up_long_runs_of_one_test():
+    many = [
+        Finding("scs-0102-prop-architecture", "scs-0102", "v1", Status.FAIL, "unset", f"image {i}")
+        for i in range(25)
+    ]
+    buf = io.StringIO()
+    emit(many, "text", title="t", out=buf)
+    text = buf.getvalue()
+    assert sum(f"image {i} " in text for i in range(25)) == 10
+    assert "… 15 more" in text
+    buf = io.StringIO()
+    emit(many, "text", title="t", extra={"verbose": True}, out=buf)
+    assert "image 24" in buf.getvalue()
