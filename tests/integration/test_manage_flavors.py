@@ -214,3 +214,17 @@ def test_member_is_refused_before_any_change(
     assert rc == 2
     assert "needs the admin role" in err and "nothing was changed" in err
     assert not [f for f in admin_conn.compute.flavors(is_public=None) if f.name.startswith(prefix)]
+
+
+def test_nova_validates_extra_specs_and_no_half_flavor_stays(
+    box: BoxInfo, admin_conn: Any, prefix: str, tmp_path: Path
+) -> None:
+    f = tmp_path / "bogus.yaml"
+    f.write_text(
+        f"flavors:\n  - name: {prefix}-bogus\n    vcpus: 1\n    ram: 256\n"
+        "    extra_specs:\n      hw:cpu_policy: bogus\n"
+    )
+    rc, _, err = manage(box, "flavors", "--set", "none", "--definitions", str(f), "-y")
+    assert rc == 2
+    assert "HTTP 400" in err and "bogus" in err and "deleted again" in err
+    assert admin_conn.compute.find_flavor(f"{prefix}-bogus", ignore_missing=True) is None
