@@ -215,3 +215,35 @@ def test_killed_apply_converges(box: BoxInfo, admin_conn: Any, name: str, tmp_pa
     rc, doc, err = manage(box, "--definitions", defs2)
     assert rc == 0 and doc["actions"] == [] and doc["api_writes"] == 0
     print(f"killed {killed} of 6 runs mid-apply")
+
+
+def test_http_source_is_streamed_by_us(
+    box: BoxInfo, admin_conn: Any, name: str, tmp_path: Path
+) -> None:
+    """An http:// source on loopback (which Glance's web-download refuses) is streamed and
+    verified by scs-iaas; image_source defaults to the URL."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    _, sha = source(tmp_path, "web", 3 * 1024 * 1024 + 5)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/web.raw"
+        defs = write_defs(tmp_path / "i.yaml", name, [("2026-11-01", url, sha)], "none")
+        text = Path(defs).read_text().replace("    image_source: private\n", "")
+        Path(defs).write_text(text)
+        rc, _, err = manage(box, "--definitions", defs, "-y")
+        assert rc == 0, err
+        (img,) = images_of(admin_conn, name)
+        got = raw(admin_conn, img.id)
+        assert got["status"] == "active" and got["size"] == 3 * 1024 * 1024 + 5
+        assert got["image_source"] == url
+        data = (tmp_path / "web.raw").read_bytes()
+        assert got["os_hash_value"] == hashlib.sha512(data).hexdigest()
+    finally:
+        server.shutdown()
+        server.server_close()
