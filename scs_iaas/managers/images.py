@@ -272,6 +272,7 @@ def describe_ops(ops: Sequence[Mapping[str, Any]]) -> str:
 
 _LAST = re.compile(r"^last-(\d+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 def expired(uuid_validity: str, rank: int, today: date) -> bool:
@@ -367,6 +368,12 @@ def _plan_one(
     by_date: dict[str, ImageRec] = {}
     for img in sorted(live, key=lambda i: str(i.created_at or "")):
         key = str(img.properties.get(BUILD_DATE, ""))
+        if not _DAY.match(key):
+            why = (
+                f"image {img.id} carries {NAME_PROP} but image_build_date {key!r} is not a "
+                "date; set it to the build date (YYYY-MM-DD) of the image"
+            )
+            return [*first, Action(Op.CONFLICT, KIND, img.name, why, resource_id=img.id)], [], []
         if key in by_date:
             why = (
                 f"two managed images for build date {key!r}: {by_date[key].id}, {img.id}; "

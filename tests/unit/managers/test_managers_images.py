@@ -335,3 +335,10 @@ def test_plan_apply_converges(
             assert i.os_hidden and i.properties["os_purpose"] == "oldgeneric"
     if delete and validity == "none":
         assert len(after) == 1
+
+
+def test_adopted_image_without_build_date_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    adopted = ImageRec(id="old", name="Ubuntu 24.04", properties={im.NAME_PROP: "Ubuntu 24.04"})
+    (act,) = im.plan_images([u], snap(adopted), today=TODAY).actions
+    assert act.op is Op.CONFLICT and "image_build_date" in act.reason
