@@ -131,6 +131,8 @@ def test_upload_noop_drift_rotation_delete(
 
     # drift by hand (the peer's no-op run does not see this)
     admin_conn.image.update_image(img, os_distro="windows", hw_rng_model="none")
+    rc, doc, err = manage(box, "--definitions", defs, "--check")
+    assert rc == 1 and doc["counts"] == {"update": 1}, err  # drift detection for CI
     rc, doc, err = manage(box, "--definitions", defs, "-y")
     assert rc == 0, err
     (act,) = doc["actions"]
