@@ -357,7 +357,15 @@ def _plan_one(
                 )
             )
     live = [i for i in managed if not is_leftover(i)]
-    stranger = [i for i in snap.images if i.name == d.name and NAME_PROP not in i.properties]
+    # someone else's image under the plain name: only one that users see as "the" image
+    # (public/community) or one of our project; a user's private image of that name is theirs
+    stranger = [
+        i
+        for i in snap.images
+        if i.name == d.name
+        and NAME_PROP not in i.properties
+        and (i.visibility in ("public", "community") or i.owner == snap.project_id)
+    ]
     if stranger:
         ids = ", ".join(i.id for i in stranger)
         why = (

@@ -178,6 +178,10 @@ def test_unmanaged_image_with_the_name_is_a_conflict(defs: dict[str, im.DesiredI
     plan = im.plan_images([u], snap(stranger), today=TODAY)
     (act,) = plan.actions
     assert act.op is Op.CONFLICT and "not managed by scs-iaas" in act.reason
+    # a user's private image of that name is theirs, not in the way
+    private = replace(stranger, visibility="private", owner="someone")
+    (create,) = im.plan_images([u], snap(private), today=TODAY).actions
+    assert create.op is Op.CREATE
 
 
 def test_changed_checksum_for_same_build_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
