@@ -399,11 +399,12 @@ def _plan_one(
         version = defined.get(when)
         found = by_date.get(when)
         if found is None:
+            # only the newest is uploaded; an old version never uploaded here has no users
             if is_current:
                 assert version is not None
                 create.append(_create(d, version))
             continue
-        img = found  # an old version that was never uploaded here: nothing to keep
+        img = found
         if version is not None and version.checksum:
             have = img.properties.get(CHECKSUM_PROP)
             if have and str(have).lower() != version.checksum:
@@ -455,7 +456,8 @@ def _plan_one(
                 params=frozen({"patch": ops}),
             )
         )
-    # renames of old versions must not collide with the new plain name: rename first
+    # order: clear leftovers, publish the new version, then rename/hide the old ones (so the
+    # plain name is never missing; for a moment two images hold it), then delete expired ones
     renames = [a for a in later if a.op is not Op.DELETE]
     deletes = [a for a in later if a.op is Op.DELETE]
     return first + create + renames + deletes, in_sync, notes
