@@ -155,21 +155,23 @@ def run_volume_types(args: argparse.Namespace) -> int:
 
 
 def _volume_usage(cloud: Cloud, type_ids: list[str]) -> dict[str, int]:
-    """How many volumes (all projects, as admin) use each type: one list call per type."""
+    """How many volumes (all projects, as admin) use each type: one list call per type.
+
+    Cinder filters by ``volume_type_id``; it silently ignores ``volume_type`` for ids (the
+    SDK's name), so the raw query is used. Counted up to 1000: any use blocks the change.
+    """
     from scs_iaas.cloud.connection import api_error
 
     out: dict[str, int] = {}
-    everyone = "admin" in cloud.roles
+    everyone = "&all_tenants=1" if "admin" in cloud.roles else ""
     for tid in type_ids:
         try:
-            vols = list(
-                cloud.conn.block_storage.volumes(
-                    details=False, all_projects=everyone, volume_type=tid, limit=1000
-                )
+            resp = cloud.conn.block_storage.get(
+                f"/volumes?volume_type_id={tid}&limit=1000{everyone}", raise_exc=True
             )
+            out[tid] = len(resp.json().get("volumes", []))
         except Exception as exc:
             raise api_error(f"listing volumes of type {tid}", exc) from None
-        out[tid] = len(vols)
     return out
 
 

@@ -21,7 +21,6 @@ from scs_iaas.standards.volume_types import (
     VolumeTypeDescriptionError,
     claimed_aspects,
     format_volume_type_description,
-    parse_volume_type_description,
 )
 
 KIND = "volume_type"
@@ -140,13 +139,13 @@ def encryption_differs(actual: Mapping[str, Any] | None) -> list[str]:
 
 
 def needs_usage(desired: Sequence[DesiredVolumeType], snap: Snapshot) -> list[str]:
-    """Ids of types whose encryption would change: only for those is volume usage needed."""
+    """Ids of types whose encryption would be added or changed (Cinder refuses both while
+    volumes use the type): only for those is volume usage needed."""
     by_name = {t.name: t for t in snap.volume_types}
     out = []
     for d in desired:
         t = by_name.get(d.name)
-        enc = snap.volume_encryption.get(t.id) if t else None
-        if t and d.encrypted and enc and encryption_differs(enc):
+        if t and d.encrypted and encryption_differs(snap.volume_encryption.get(t.id)):
             out.append(t.id)
     return out
 
@@ -222,16 +221,35 @@ def _diff(
 ) -> list[Action]:
     reasons: list[str] = []
     params: dict[str, Any] = {}
+    actions: list[Action] = []
+    aspects = list(d.aspects)
+    wrong = encryption_differs(enc) if d.encrypted else []
+    if wrong:
+        used = None if in_use is None else in_use.get(t.id, 0)
+        have = f"encryption {_enc_text(enc)}" if enc else "no encryption spec"
+        if used is None or used:
+            why = "volume usage unknown" if used is None else f"{used} volume(s) use the type"
+            actions.append(
+                Action(
+                    Op.CONFLICT,
+                    KIND,
+                    d.name,
+                    f"{have}, want {_enc_text(LUKS)}, but {why}; Cinder cannot add or change "
+                    "encryption while volumes use the type",
+                    resource_id=t.id,
+                )
+            )
+            if not enc:  # not encrypted, and cannot be made so now: do not claim it
+                aspects.remove("encrypted")
+        else:
+            reasons.append(f"{have} -> {_enc_text(LUKS)}")
+            params["encryption"] = dict(LUKS)
+            params["encryption_exists"] = bool(enc)
     text = d.text if d.text is not None else text_of(t.description)
-    want_desc = format_volume_type_description(d.aspects, text)
+    want_desc = format_volume_type_description(aspects, text)
     if (t.description or "") != want_desc:
-        reasons.append(f"description {t.description!r} -> {want_desc!r}")
+        reasons.insert(0, f"description {t.description!r} -> {want_desc!r}")
         params["description"] = want_desc
-    else:
-        try:
-            parse_volume_type_description(t.description)
-        except VolumeTypeDescriptionError as exc:  # pragma: no cover - want_desc is canonical
-            reasons.append(exc.problem)
     if d.is_public is not None and d.is_public != t.is_public:
         reasons.append(f"is_public {t.is_public} -> {d.is_public}")
         params["is_public"] = d.is_public
@@ -239,38 +257,11 @@ def _diff(
     if specs:
         reasons.append("extra specs " + ", ".join(f"{k}={v}" for k, v in sorted(specs.items())))
         params["extra_specs"] = specs
-    actions: list[Action] = []
-    if d.encrypted:
-        wrong = encryption_differs(enc)
-        if wrong and enc:
-            used = None if in_use is None else in_use.get(t.id, 0)
-            if used is None or used:
-                why = "volume usage unknown" if used is None else f"{used} volume(s) use the type"
-                actions.append(
-                    Action(
-                        Op.CONFLICT,
-                        KIND,
-                        d.name,
-                        f"encryption {_enc_text(enc)} differs from LUKS in {', '.join(wrong)}, "
-                        f"but {why}; Cinder cannot change it while volumes use it",
-                        resource_id=t.id,
-                    )
-                )
-            else:
-                reasons.append(f"encryption {_enc_text(enc)} -> {_enc_text(LUKS)}")
-                params["encryption"] = dict(LUKS)
-                params["encryption_exists"] = True
-        elif wrong:
-            reasons.append(f"no encryption spec -> {_enc_text(LUKS)}")
-            params["encryption"] = dict(LUKS)
-            params["encryption_exists"] = False
     if params:
-        actions.insert(
-            0,
-            Action(
-                Op.UPDATE, KIND, d.name, "; ".join(reasons), resource_id=t.id, params=frozen(params)
-            ),
+        update = Action(
+            Op.UPDATE, KIND, d.name, "; ".join(reasons), resource_id=t.id, params=frozen(params)
         )
+        actions.insert(0, update)
     return actions
 
 

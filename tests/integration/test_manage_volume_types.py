@@ -91,3 +91,31 @@ def test_definitions_drift_fixed(
     assert encryption(admin_conn, enc.id) == LUKS
     rc, doc, err = manage(box, "--definitions", str(f))
     assert rc == 0 and doc["actions"] == [] and doc["api_writes"] == 0, err
+
+
+def test_encryption_cannot_be_added_while_a_volume_uses_the_type(
+    box: BoxInfo, admin_conn: Any, prefix: str, tmp_path: Path
+) -> None:
+    if box.volume_unavailable:
+        pytest.skip(f"no cinder-volume in this box: {box.volume_unavailable}")
+    vtype = admin_conn.block_storage.create_type(name=f"{prefix}-plain", description="plain")
+    volume = admin_conn.block_storage.create_volume(
+        name=f"{prefix}-vol", size=1, volume_type=vtype.id
+    )
+    try:
+        admin_conn.block_storage.wait_for_status(volume, "available", failures=["error"], wait=120)
+        f = tmp_path / "v.yaml"
+        f.write_text(f"volume_types:\n  - name: {prefix}-plain\n    encrypted: true\n")
+        rc, doc, err = manage(box, "--definitions", str(f), "-y")
+        assert rc == 1, err
+        assert [a["op"] for a in doc["actions"]] == ["conflict"], doc["actions"]
+        assert "1 volume(s) use the type" in doc["actions"][0]["reason"]
+        # the description does not start to claim what the type cannot be yet
+        assert admin_conn.block_storage.get_type(vtype.id).description == "plain"
+        assert admin_conn.block_storage.get(f"/types/{vtype.id}/encryption").json() == {}
+    finally:
+        admin_conn.block_storage.delete_volume(volume, ignore_missing=True)
+        admin_conn.block_storage.wait_for_delete(volume, wait=120)
+    rc, doc, err = manage(box, "--definitions", str(f), "-y")  # unused now: encryption added
+    assert rc == 0, err
+    assert encryption(admin_conn, vtype.id) == LUKS

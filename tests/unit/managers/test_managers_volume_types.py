@@ -43,10 +43,17 @@ def test_in_sync() -> None:
     assert plan.is_noop and plan.in_sync == ("LUKS",)
 
 
-def test_missing_encryption_is_added() -> None:
-    (act,) = vm.plan_volume_types(vm.default_types(), snap(GOOD)).actions
+def test_missing_encryption_is_added_unless_in_use() -> None:
+    s = snap(GOOD)
+    assert vm.needs_usage(vm.default_types(), s) == ["t-luks"]
+    (act,) = vm.plan_volume_types(vm.default_types(), s, in_use={"t-luks": 0}).actions
     assert act.op is Op.UPDATE
     assert act.params["encryption"] == LUKS and act.params["encryption_exists"] is False
+    # in use: cannot be encrypted now, so its description must stop claiming it
+    fix, busy = vm.plan_volume_types(vm.default_types(), s, in_use={"t-luks": 2}).actions
+    assert busy.op is Op.CONFLICT and "no encryption spec" in busy.reason
+    assert "2 volume(s)" in busy.reason
+    assert fix.op is Op.UPDATE and fix.params == {"description": vm.DEFAULT_ENCRYPTED_TEXT}
 
 
 def test_wrong_encryption_in_use_is_a_conflict_else_fixed() -> None:
@@ -55,7 +62,7 @@ def test_wrong_encryption_in_use_is_a_conflict_else_fixed() -> None:
     s = snap(GOOD, enc={"t-luks": wrong})
     assert vm.needs_usage(types, s) == ["t-luks"]
     (busy,) = vm.plan_volume_types(types, s, in_use={"t-luks": 3}).actions
-    assert busy.op is Op.CONFLICT and "3 volume(s)" in busy.reason and "cipher" in busy.reason
+    assert busy.op is Op.CONFLICT and "3 volume(s)" in busy.reason and "aes-cbc" in busy.reason
     (unknown,) = vm.plan_volume_types(types, s).actions
     assert unknown.op is Op.CONFLICT and "unknown" in unknown.reason
     (fix,) = vm.plan_volume_types(types, s, in_use={"t-luks": 0}).actions
