@@ -115,6 +115,8 @@ class Check:
     run: Callable[[Context], list[Finding]]
     creates_resources: bool = False
     cleanup: Callable[[Cloud, str], int] | None = field(default=None)
+    # kinds whose read errors the check handles itself (a fallback) instead of ABORT
+    tolerates: frozenset[str] = frozenset()
 
     def ids(self) -> list[str]:
         return [t.id for t in self.tests]

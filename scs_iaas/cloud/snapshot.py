@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -322,11 +322,57 @@ def _fetch_volume_types(cloud: Cloud) -> tuple[VolumeTypeRec, ...]:
     return tuple(volume_type_from_api(t) for t in items)
 
 
+NO_DEFAULT_RULES_API = "Neutron has no default-security-group-rules API (it came with 2023.2)"
+
+
 def _fetch_default_sg_rules(cloud: Cloud) -> tuple[SecurityGroupRuleRec, ...]:
-    items = cloud.list(
-        "network", "/v2.0/default-security-group-rules", "default_security_group_rules"
-    )
+    resp = cloud.get("network", "/v2.0/default-security-group-rules", raise_exc=False)
+    if resp.status_code == 404:
+        raise CloudError(NO_DEFAULT_RULES_API)
+    if resp.status_code >= 400:
+        raise CloudError(f"GET {resp.request.url}: HTTP {resp.status_code}")
+    body = resp.json()
+    items = body.get("default_security_group_rules") or []
+    if any(
+        link.get("rel") == "next" for link in body.get("default_security_group_rules_links") or ()
+    ):
+        items = cloud.list(
+            "network", "/v2.0/default-security-group-rules", "default_security_group_rules"
+        )
     return tuple(sg_rule_from_api(r) for r in items)
+
+
+def rules_of_new_security_groups(cloud: Cloud, name: str) -> tuple[SecurityGroupRuleRec, ...]:
+    """The fallback for Neutron before 2023.2: what rules a new security group gets, and what
+    the project's ``default`` group holds. Creates the group ``name`` and deletes it again."""
+
+    def rules(group_id: str) -> list[SecurityGroupRuleRec]:
+        items = cloud.list(
+            "network",
+            "/v2.0/security-group-rules",
+            "security_group_rules",
+            params={"security_group_id": group_id},
+        )
+        return [sg_rule_from_api(r) for r in items]
+
+    net = cloud.conn.network
+    group = net.create_security_group(name=name, description="scs-iaas check, deleted at once")
+    try:
+        out = [replace(r, used_in_non_default_sg=True) for r in rules(group.id)]
+    finally:
+        net.delete_security_group(group, ignore_missing=True)
+    defaults = cloud.list(
+        "network",
+        "/v2.0/security-groups",
+        "security_groups",
+        params={"name": "default", "project_id": cloud.project_id},
+    )
+    for default in defaults:
+        for rec in rules(default["id"]):
+            if rec.remote_group_id == default["id"]:
+                rec = replace(rec, remote_group_id="PARENT")
+            out.append(replace(rec, used_in_default_sg=True))
+    return tuple(out)
 
 
 def _fetch_networks(cloud: Cloud) -> tuple[NetworkRec, ...]:

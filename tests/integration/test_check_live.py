@@ -184,3 +184,21 @@ def test_validate_is_check_on_one_area(box):
     assert proc.returncode in (0, 1), proc.stderr
     ids = {f["id"] for f in json.loads(proc.stdout)["findings"]}
     assert ids and all(i.startswith(("scs-0100-", "scs-0103-", "scs-iaas-flavor")) for i in ids)
+
+
+def test_security_group_fallback_for_old_neutron_on_the_real_neutron(box, monkeypatch):
+    """The box's Neutron has the default-rules API; the fallback (create a group, read its
+    rules and the default group's, delete it) still runs against the real Neutron here."""
+    from scs_iaas.checks import scs_0115_default_security_groups as c0115
+    from scs_iaas.cloud.connection import connect
+    from scs_iaas.cloud.snapshot import rules_of_new_security_groups
+
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
+    cloud = connect(box.member_cloud)
+    name = f"scs-iaas-check-default-sg-{secrets.token_hex(3)}"
+    rules = rules_of_new_security_groups(cloud, name)
+    assert any(r.used_in_non_default_sg and r.direction == "egress" for r in rules)
+    assert any(r.used_in_default_sg and r.remote_group_id == "PARENT" for r in rules)
+    [finding] = c0115.judge(rules, "fallback")
+    assert finding.status.value == "PASS", finding.reason
+    assert not [g for g in cloud.conn.network.security_groups() if g.name == name]

@@ -160,3 +160,15 @@ def test_0114_missing_encrypted_type_points_at_the_manager():
     [enc] = [f for f in found if f.id == "scs-0114-encrypted-type"]
     assert enc.status == Status.WARN
     assert enc.fix.startswith("scs-iaas manage volume-types --apply")
+
+
+def test_0115_old_neutron_without_resources_aborts_with_the_way_out():
+    from scs_iaas.cloud.snapshot import NO_DEFAULT_RULES_API
+
+    [f] = c0115.run(ctx(errors={"default_sg_rules": NO_DEFAULT_RULES_API}))
+    assert f.status == Status.ABORT and "--with-resources" in f.reason
+
+
+def test_0115_other_read_errors_abort():
+    [f] = c0115.run(ctx(errors={"default_sg_rules": "listing failed: HTTP 500"}))
+    assert f.status == Status.ABORT and "HTTP 500" in f.reason
