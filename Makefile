@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench clean
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs clean
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
 # host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check.
@@ -53,11 +53,20 @@ test: setup sys-deps box-install lint typecheck
 demo: box-install
 	@$(BIN)/scs-iaas demo --fresh
 
-bench: box-install
+bench: box-install bench-venvs
 	$(BIN)/python bench/flavor_names.py
 	$(BIN)/python bench/host_disk.py --repeat 1
+	$(BIN)/python bench/box.py memory
 	$(BIN)/python bench/check.py
 	$(BIN)/python bench/managers.py
+
+# the OSISM managers pin conflicting dependencies: one venv each (bench/venv is gitignored);
+# the image manager's newest release needs Python >= 3.12, hence the pin
+bench-venvs:
+	@test -x bench/venv/ofm/bin/openstack-flavor-manager || (python3 -m venv bench/venv/ofm && \
+	  bench/venv/ofm/bin/pip install -q openstack-flavor-manager==0.20261007.0)
+	@test -x bench/venv/oim/bin/openstack-image-manager || (python3 -m venv bench/venv/oim && \
+	  bench/venv/oim/bin/pip install -q openstack-image-manager==0.20261006.0)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -7,6 +7,7 @@ report ABORT with the reason while every other check still runs.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -293,7 +294,25 @@ def services_from_catalog(catalog: Iterable[Mapping[str, Any]]) -> tuple[Service
 # -- fetchers: one list call per kind ---------------------------------------------------
 
 
-def _fetch_flavors(cloud: Cloud) -> tuple[FlavorRec, ...]:
+class _Shared:
+    """Lists more than one kind is built from, fetched once per snapshot: the first fetcher
+    to ask does the GET, the others wait for its answer."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+        self._lock = threading.Lock()
+        self._types: list[dict[str, Any]] | None = None
+
+    def volume_types(self) -> list[dict[str, Any]]:
+        with self._lock:
+            if self._types is None:
+                self._types = self._cloud.list(
+                    "block-storage", "/types", "volume_types", params={"is_public": "none"}
+                )
+            return self._types
+
+
+def _fetch_flavors(cloud: Cloud, shared: _Shared) -> tuple[FlavorRec, ...]:
     # is_public=none: admins see private flavors too; members see what they may use.
     items = cloud.list(
         "compute",
@@ -305,7 +324,7 @@ def _fetch_flavors(cloud: Cloud) -> tuple[FlavorRec, ...]:
     return tuple(flavor_from_api(f) for f in items)
 
 
-def _fetch_images(cloud: Cloud) -> tuple[ImageRec, ...]:
+def _fetch_images(cloud: Cloud, shared: _Shared) -> tuple[ImageRec, ...]:
     # Glance leaves hidden images out of a plain list; they need their own query.
     seen: dict[str, ImageRec] = {}
     for hidden in ("false", "true"):
@@ -317,15 +336,14 @@ def _fetch_images(cloud: Cloud) -> tuple[ImageRec, ...]:
     return tuple(seen.values())
 
 
-def _fetch_volume_types(cloud: Cloud) -> tuple[VolumeTypeRec, ...]:
-    items = cloud.list("block-storage", "/types", "volume_types", params={"is_public": "none"})
-    return tuple(volume_type_from_api(t) for t in items)
+def _fetch_volume_types(cloud: Cloud, shared: _Shared) -> tuple[VolumeTypeRec, ...]:
+    return tuple(volume_type_from_api(t) for t in shared.volume_types())
 
 
 NO_DEFAULT_RULES_API = "Neutron has no default-security-group-rules API (it came with 2023.2)"
 
 
-def _fetch_default_sg_rules(cloud: Cloud) -> tuple[SecurityGroupRuleRec, ...]:
+def _fetch_default_sg_rules(cloud: Cloud, shared: _Shared) -> tuple[SecurityGroupRuleRec, ...]:
     resp = cloud.get("network", "/v2.0/default-security-group-rules", raise_exc=False)
     if resp.status_code == 404:
         raise CloudError(NO_DEFAULT_RULES_API)
@@ -375,11 +393,11 @@ def rules_of_new_security_groups(cloud: Cloud, name: str) -> tuple[SecurityGroup
     return tuple(out)
 
 
-def _fetch_networks(cloud: Cloud) -> tuple[NetworkRec, ...]:
+def _fetch_networks(cloud: Cloud, shared: _Shared) -> tuple[NetworkRec, ...]:
     return tuple(network_from_api(n) for n in cloud.list("network", "/v2.0/networks", "networks"))
 
 
-def _fetch_servers(cloud: Cloud) -> tuple[ServerRec, ...]:
+def _fetch_servers(cloud: Cloud, shared: _Shared) -> tuple[ServerRec, ...]:
     # An admin sees every project's servers: what "in use" must mean before a delete.
     params: dict[str, Any] = {"limit": PAGE}
     if "admin" in cloud.roles:
@@ -394,10 +412,10 @@ def _fetch_servers(cloud: Cloud) -> tuple[ServerRec, ...]:
     return tuple(server_from_api(s) for s in items)
 
 
-def _fetch_volume_encryption(cloud: Cloud) -> Mapping[str, Mapping[str, Any]]:
+def _fetch_volume_encryption(cloud: Cloud, shared: _Shared) -> Mapping[str, Mapping[str, Any]]:
     """One GET per volume type (Cinder has no list of encryption specs)."""
     out: dict[str, Mapping[str, Any]] = {}
-    for t in cloud.list("block-storage", "/types", "volume_types", params={"is_public": "none"}):
+    for t in shared.volume_types():
         resp = cloud.get("block-storage", f"/types/{t['id']}/encryption", raise_exc=False)
         if resp.status_code == 404:  # Cinder answers 404 for a type without encryption
             continue
@@ -424,7 +442,7 @@ def https_targets(services: Iterable[ServiceRec]) -> list[tuple[str, int]]:
     return list(seen)
 
 
-def _fetch_tls(cloud: Cloud) -> Mapping[str, TlsFacts]:
+def _fetch_tls(cloud: Cloud, shared: _Shared) -> Mapping[str, TlsFacts]:
     from scs_iaas.cloud.tls import probe
 
     targets = https_targets(services_from_catalog(cloud.catalog))
@@ -435,7 +453,7 @@ def _fetch_tls(cloud: Cloud) -> Mapping[str, TlsFacts]:
     return MappingProxyType({f"{f.host}:{f.port}": f for f in facts})
 
 
-FETCHERS: dict[str, tuple[str, Callable[[Cloud], Any]]] = {
+FETCHERS: dict[str, tuple[str, Callable[[Cloud, _Shared], Any]]] = {
     # kind: (service type needed in the catalog, fetcher)
     "flavors": ("compute", _fetch_flavors),
     "images": ("image", _fetch_images),
@@ -470,8 +488,9 @@ def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
             continue
         todo[kind] = fn
     if todo:
+        shared = _Shared(cloud)
         with ThreadPoolExecutor(max_workers=len(todo)) as pool:
-            futures = {kind: pool.submit(fn, cloud) for kind, fn in todo.items()}
+            futures = {kind: pool.submit(fn, cloud, shared) for kind, fn in todo.items()}
             for kind, fut in futures.items():
                 try:
                     results[kind] = fut.result()
