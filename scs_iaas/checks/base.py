@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import TYPE_CHECKING
 
 from scs_iaas.findings import Finding, Status
@@ -29,6 +28,12 @@ class Context:
     cloud: Cloud | None = None
     with_resources: bool = False
     prefix: str = RESOURCE_PREFIX
+    # the test ids asked for (--tests); None: all. Tests that create resources run only
+    # when asked for, not merely because a sibling test of the same check was.
+    selected: frozenset[str] | None = None
+
+    def wants(self, test_id: str) -> bool:
+        return self.selected is None or test_id in self.selected
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,8 @@ class Test:
     def failed(
         self, reason: str, resource: str = "", fix: str | None = None, **details: object
     ) -> Finding:
-        """FAIL for a main target; for a recommended one a WARN that still records the
-        official suite's FAIL (``details["official"]``), which is what verdicts count."""
-        if target_of(self.id) in ("recommended", "preview"):
-            return self.finding(Status.WARN, reason, resource, fix, official="FAIL", **details)
+        """FAIL; the runner grades it down to WARN where the judged certificate version only
+        recommends the test (see ``runner.grade``)."""
         return self.finding(Status.FAIL, reason, resource, fix, **details)
 
     def warned(
@@ -87,18 +90,6 @@ class Test:
 
     def aborted(self, reason: str, resource: str = "") -> Finding:
         return self.finding(Status.ABORT, reason, resource)
-
-
-@cache
-def target_of(test_id: str) -> str | None:
-    """main/recommended/preview of a test id in the effective certificate version."""
-    from scs_iaas.standards import scope
-
-    for module in scope.get_version(scope.DEFAULT_VERSION).modules:
-        target = module.target_of(test_id)
-        if target:
-            return target
-    return None
 
 
 def std_url(doc: str) -> str:

@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import cache
 
 from scs_iaas.checks.base import Check, Context
@@ -79,6 +80,32 @@ def run_checks(
             f for f in out if (rx is None or rx.search(f.id)) and (wanted is None or f.id in wanted)
         )
     return findings
+
+
+def grade(findings: Iterable[Finding], version: str | None = None) -> list[Finding]:
+    """Grade failures by what the judged certificate version makes of the test: FAIL where it
+    is a main target; WARN where it is only recommended, previewed or not part of that version
+    (an official id). The official suite's FAIL is kept in ``details["official"]``, which is
+    what ``results_by_test`` counts. Our own ``scs-iaas-…`` tests keep their status."""
+    from scs_iaas.standards import scope
+
+    targets: dict[str, str] = {}
+    for module in scope.get_version(version or scope.DEFAULT_VERSION).modules:
+        for target in ("preview", "recommended", "main"):
+            for test_id in getattr(module, target):
+                targets[test_id] = target
+    out = []
+    for f in findings:
+        official = Status(f.details.get("official", f.status))
+        if official != Status.FAIL or f.id.startswith("scs-iaas-"):
+            out.append(f)
+            continue
+        if targets.get(f.id) == "main":
+            details = {k: v for k, v in f.details.items() if k != "official"}
+            out.append(replace(f, status=Status.FAIL, details=details))
+        else:
+            out.append(replace(f, status=Status.WARN, details={**f.details, "official": "FAIL"}))
+    return out
 
 
 def results_by_test(findings: Iterable[Finding]) -> dict[str, Status]:

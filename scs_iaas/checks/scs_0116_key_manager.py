@@ -39,6 +39,8 @@ def run(ctx: Context) -> list[Finding]:
         out.append(
             PERMISSIONS.passed("no key manager: nothing a member could be denied", "catalog")
         )
+    elif not ctx.wants(PERMISSIONS.id):
+        pass  # not asked for: no secret is created
     elif not ctx.with_resources or ctx.cloud is None:
         out.append(PERMISSIONS.skipped("needs --with-resources (creates and deletes a secret)"))
     else:

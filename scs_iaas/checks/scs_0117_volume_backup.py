@@ -22,6 +22,8 @@ WAIT = 180  # seconds per state change; the official suite waits about 110 s
 
 
 def run(ctx: Context) -> list[Finding]:
+    if not ctx.wants(TEST.id):
+        return []
     if not ctx.with_resources or ctx.cloud is None:
         return [TEST.skipped("needs --with-resources (creates a 1 GiB volume and a backup)")]
     bs = ctx.cloud.conn.block_storage

@@ -83,28 +83,18 @@ def _swift_s3(ctx: Context, types: list[str]) -> Finding:
     """v1's probe, as defused upstream (2026): without Swift there is nothing to probe."""
     if "object-store" not in types:
         return SWIFT_S3.passed("no object-store in the catalog: nothing to probe", "catalog")
-    url = next(
-        (u for t, i, u in ctx.snapshot.endpoints() if t == "object-store" and i == "public"), ""
-    )
-    if ctx.cloud is None or not url:
+    probe = ctx.snapshot.s3_probe
+    if probe is None:
         return SWIFT_S3.skipped("object-store listed, but no public endpoint to probe", "catalog")
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    root = f"{parts.scheme}://{parts.netloc}/"
-    try:
-        resp = ctx.cloud.conn.session.get(
-            root,
-            authenticated=False,
-            raise_exc=False,
-            headers={"Authorization": "AWS scs-iaas-probe:invalid"},
-        )
-    except Exception as exc:
-        return SWIFT_S3.failed(f"S3 probe of {root} failed: {exc}", root)
-    body = resp.text or ""
-    if any(code in body for code in ("InvalidAccessKeyId", "NoSuchKey", "SignatureDoesNotMatch")):
-        return SWIFT_S3.passed(f"{root} answers in S3 dialect", root)
-    return SWIFT_S3.failed(f"{root} did not answer in S3 dialect (HTTP {resp.status_code})", root)
+    if probe.error:
+        return SWIFT_S3.failed(f"S3 probe of {probe.url} failed: {probe.error}", probe.url)
+    if probe.s3_dialect:
+        return SWIFT_S3.passed(f"{probe.url} answers in S3 dialect", probe.url)
+    return SWIFT_S3.failed(
+        f"{probe.url} did not answer in S3 dialect (HTTP {probe.status})", probe.url
+    )
 
 
-CHECK = Check(name="scs-0123 mandatory services", tests=TESTS, needs=frozenset(), run=run)
+CHECK = Check(
+    name="scs-0123 mandatory services", tests=TESTS, needs=frozenset({"s3_probe"}), run=run
+)

@@ -91,7 +91,7 @@ class Cloud:
         self.project_id: str | None = None
         self.user_id: str | None = None
         self.catalog: tuple[dict[str, Any], ...] = ()
-        self.auth_url = str((region.config.get("auth") or {}).get("auth_url", "?"))
+        self.auth_url = redact(str((region.config.get("auth") or {}).get("auth_url", "?")))
         self._conn: Any = None
 
     @property
@@ -141,9 +141,14 @@ class Cloud:
         ``<key>_links``, Glance ``next``)."""
         items: list[dict[str, Any]] = []
         url: str | None = path
-        while url:
+        seen: set[str] = set()
+        while url and url not in seen:  # a repeated next link would loop forever
+            seen.add(url)
             body = self.get(service_type, url, params=params, microversion=microversion).json()
-            items.extend(body.get(key) or [])
+            page = body.get(key) or []
+            items.extend(page)
+            if not page:
+                break
             params = None  # a next link carries the whole query
             url = body.get("next")
             for link in body.get(f"{key}_links") or ():

@@ -12,11 +12,13 @@ _KV = re.compile(
     """
 )
 _HEADER = re.compile(r"(?i)(x-(?:auth|subject)-token\s*[:=]\s*)\S+")
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 
 
 def redact(text: str) -> str:
     """Replace anything that looks like a secret value with ``***``."""
     text = _KV.sub(lambda m: f"{m.group('key')}{m.group('q')}***{m.group('q')}", text)
+    text = _URL_USERINFO.sub(r"\1***@", text)
     return _HEADER.sub(r"\1***", text)
 
 

@@ -118,6 +118,14 @@ class ServerRec:
 
 
 @dataclass(frozen=True)
+class S3Probe:
+    url: str
+    status: int | None
+    s3_dialect: bool
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What a cloud looked like at one moment, as far as the checks need it."""
 
@@ -135,6 +143,8 @@ class Snapshot:
     volume_encryption: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # "host:port" -> what its TLS offers, for every https endpoint in the catalog
     tls: Mapping[str, TlsFacts] = field(default_factory=dict)
+    # the object store's answer to an anonymous S3-style request (None: no object store)
+    s3_probe: S3Probe | None = None
     fetched: frozenset[str] = frozenset()
     errors: Mapping[str, str] = field(default_factory=dict)
 
@@ -329,7 +339,11 @@ def _fetch_images(cloud: Cloud, shared: _Shared) -> tuple[ImageRec, ...]:
     seen: dict[str, ImageRec] = {}
     for hidden in ("false", "true"):
         for raw in cloud.list(
-            "image", "/v2/images", "images", params={"limit": PAGE, "os_hidden": hidden}
+            "image",
+            "/v2/images",
+            "images",
+            # visibility=all: without it Glance leaves out community images
+            params={"limit": PAGE, "os_hidden": hidden, "visibility": "all"},
         ):
             rec = image_from_api(raw)
             seen[rec.id] = rec
@@ -429,6 +443,42 @@ def _fetch_volume_encryption(cloud: Cloud, shared: _Shared) -> Mapping[str, Mapp
     return MappingProxyType(out)
 
 
+S3_CODES = ("InvalidAccessKeyId", "NoSuchKey", "SignatureDoesNotMatch", "AccessDenied")
+
+
+def _fetch_s3_probe(cloud: Cloud, shared: _Shared) -> S3Probe | None:
+    """scs-0123 v1's S3 probe, defused as upstream did in 2026: an anonymous request with a
+    made-up AWS key to the object store's host; an S3 error code in the answer means S3."""
+    from urllib.parse import urlsplit
+
+    services = services_from_catalog(cloud.catalog)
+    url = next(
+        (
+            str(ep.get("url", ""))
+            for s in services
+            if s.type == "object-store"
+            for ep in s.endpoints
+            if ep.get("interface") == "public"
+        ),
+        "",
+    )
+    if not url:
+        return None
+    parts = urlsplit(url)
+    root = f"{parts.scheme}://{parts.netloc}/"
+    try:
+        resp = cloud.session.get(
+            root,
+            authenticated=False,
+            raise_exc=False,
+            headers={"Authorization": "AWS scs-iaas-probe:invalid"},
+        )
+    except Exception as exc:  # any transport failure is the finding itself
+        return S3Probe(root, None, False, redact(" ".join(str(exc).split())[:200]))
+    body = resp.text or ""
+    return S3Probe(root, resp.status_code, any(code in body for code in S3_CODES))
+
+
 def https_targets(services: Iterable[ServiceRec]) -> list[tuple[str, int]]:
     """Distinct (host, port) of every https endpoint (any interface) in the catalog."""
     from urllib.parse import urlsplit
@@ -463,11 +513,12 @@ FETCHERS: dict[str, tuple[str, Callable[[Cloud, _Shared], Any]]] = {
     "servers": ("compute", _fetch_servers),
     "volume_encryption": ("block-storage", _fetch_volume_encryption),
     "tls": ("identity", _fetch_tls),
+    "s3_probe": ("identity", _fetch_s3_probe),
 }
 # What `check` reads by default; servers and encryption specs are for the managers.
 ALL_KINDS = frozenset(FETCHERS) | {"services"}
 CHECK_KINDS = frozenset(
-    {"flavors", "images", "volume_types", "default_sg_rules", "networks", "tls"}
+    {"flavors", "images", "volume_types", "default_sg_rules", "networks", "tls", "s3_probe"}
 )
 
 _ALIASES = {"block-storage": ("block-storage", "volumev3", "volume")}

@@ -4,6 +4,7 @@ shortcuts for ``check --tests`` on one standard)."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -109,8 +110,6 @@ def _now(text: str | None) -> datetime:
 
 
 def _pattern(text: str | None) -> str | None:
-    import re
-
     if text is None:
         return None
     try:
@@ -163,8 +162,19 @@ def evaluate(
     cloud = connect(os_cloud)
     _guard_roles(cloud.name, cloud.roles, allow_admin)
     snapshot = read_snapshot(cloud, runner.needed_kinds(checks))
-    ctx = Context(snapshot=snapshot, now=now, cloud=cloud, with_resources=with_resources)
-    findings = runner.run_checks(checks, ctx, pattern)
+    selected = None
+    if pattern:
+        rx = re.compile(pattern)
+        selected = frozenset(i for c in checks for i in c.ids() if rx.search(i))
+    ctx = Context(
+        snapshot=snapshot,
+        now=now,
+        cloud=cloud,
+        with_resources=with_resources,
+        selected=selected,
+    )
+    grading = cert_version if cert_version not in (None, "all") else None
+    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading)
     results = runner.results_by_test(findings)
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from helpers_checks import ctx, services
 
+from scs_iaas.checks import runner
 from scs_iaas.checks import (
     scs_0115_default_security_groups as c0115,
 )
@@ -100,7 +101,7 @@ def test_0115_missing_ipv6_egress_fails():
 
 
 def test_0116_without_key_manager():
-    res = by_id(c0116.run(ctx(services=services("compute"))))
+    res = by_id(runner.grade(c0116.run(ctx(services=services("compute")))))
     # presence is a recommended target: our WARN, the official suite's FAIL
     assert res["scs-0116-presence"].status == Status.WARN
     assert res["scs-0116-presence"].details["official"] == "FAIL"
@@ -172,3 +173,31 @@ def test_0115_old_neutron_without_resources_aborts_with_the_way_out():
 def test_0115_other_read_errors_abort():
     [f] = c0115.run(ctx(errors={"default_sg_rules": "listing failed: HTTP 500"}))
     assert f.status == Status.ABORT and "HTTP 500" in f.reason
+
+
+def test_0123_swift_s3_from_the_probe_in_the_snapshot():
+    from scs_iaas.cloud.snapshot import S3Probe
+
+    with_swift = services(*FULL, "object-store")
+    s3 = S3Probe("http://swift.example:8080/", 403, True)
+    plain = S3Probe("http://swift.example:8080/", 401, False)
+    assert (
+        by_id(c0123.run(ctx(services=with_swift, s3_probe=s3)))["scs-0123-swift-s3"].status
+        == Status.PASS
+    )
+    f = by_id(c0123.run(ctx(services=with_swift, s3_probe=plain)))["scs-0123-swift-s3"]
+    assert f.status == Status.FAIL and "HTTP 401" in f.reason
+    assert (
+        by_id(c0123.run(ctx(services=services(*FULL))))["scs-0123-swift-s3"].status == Status.PASS
+    )
+
+
+def test_resource_tests_run_only_when_selected():
+    from dataclasses import replace
+
+    from scs_iaas.checks import scs_0117_volume_backup as c0117
+
+    c = replace(ctx(services=services("key-manager")), with_resources=True,
+                selected=frozenset({"scs-0116-presence"}))  # fmt: skip
+    assert [f.id for f in c0116.run(c)] == ["scs-0116-presence"]
+    assert c0117.run(c) == []
