@@ -62,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # e.g. stdout on a full disk
+        if args.debug:
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"scs-iaas: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     except Exception as exc:
         if args.debug:
             raise

@@ -182,6 +182,9 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
             )
         session = region.get_session()
     except os_exc.ConfigException as exc:
+        broken = _broken_config_file()
+        if broken:
+            raise CloudError(broken) from None
         known = _known_clouds()
         hint = f" (known: {', '.join(known)})" if known else " (no clouds.yaml found)"
         raise CloudError(f"clouds.yaml: cannot use cloud {label!r}: {_line(exc)}{hint}") from None
@@ -221,6 +224,29 @@ def _names_v3(region: Any) -> bool:
     cfg = region.config
     url = str((cfg.get("auth") or {}).get("auth_url", "")).rstrip("/")
     return cfg.get("auth_type") in (None, "password") and url.endswith("/v3")
+
+
+def _broken_config_file() -> str | None:
+    """openstacksdk skips a clouds.yaml it cannot parse and then reports the cloud as missing;
+    name the file and line instead."""
+    import openstack.config.loader as loader
+    import yaml
+
+    candidates = [os.environ.get("OS_CLIENT_CONFIG_FILE", ""), *loader.CONFIG_FILES]
+    for path in filter(None, candidates):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                yaml.safe_load(fh)
+        except FileNotFoundError:
+            continue
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else path
+            problem = getattr(exc, "problem", None) or "not valid YAML"
+            return f"{where}: not valid YAML ({problem})"
+        except (OSError, UnicodeDecodeError) as exc:
+            return f"{path}: cannot read: {exc}"
+    return None
 
 
 def _known_clouds() -> list[str]:

@@ -93,3 +93,37 @@ def test_redact_hides_passwords_tokens_and_secrets():
     assert redact_mapping({"auth": {"password": "x", "username": "u"}}) == {
         "auth": {"password": "***", "username": "u"}
     }
+
+
+def test_broken_clouds_yaml_names_file_and_line(tmp_path, monkeypatch):
+    path = tmp_path / "clouds.yaml"
+    path.write_text("clouds:\n  a:\n    auth:\n   bad: [\n")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
+    with pytest.raises(CloudError, match=rf"{path}:4: not valid YAML"):
+        connect("a")
+
+
+def test_password_in_auth_url_is_not_shown(tmp_path, monkeypatch):
+    path = tmp_path / "clouds.yaml"
+    path.write_text(
+        "clouds:\n  u:\n    auth:\n      auth_url: http://member:URLSECRET@127.0.0.1:9/v3\n"
+        "      username: u\n      password: p\n      project_name: p\n"
+        "      user_domain_name: Default\n      project_domain_name: Default\n"
+    )
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(path))
+    with pytest.raises(CloudError) as err:
+        connect("u")
+    assert "URLSECRET" not in str(err.value) and "***@127.0.0.1:9" in str(err.value)
+
+
+def test_full_stdout_is_a_one_line_error(clouds):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scs_iaas", "flavor-name", "describe", "SCS-2V-4"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 2
+    assert "No space left on device" in proc.stderr and "Traceback" not in proc.stderr
