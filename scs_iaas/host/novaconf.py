@@ -77,7 +77,10 @@ def parse_nova_conf(text: str, path: str = DEFAULT_PATH) -> NovaConf:
     try:
         cp.read_string(text, source=path)
     except configparser.Error as exc:
-        raise InputError(f"{path}: {' '.join(str(exc).split())}") from exc
+        # name the line, never echo it: nova.conf holds passwords (transport_url, [database])
+        line = getattr(exc, "lineno", None)
+        where = f"{path}:{line}" if line else path
+        raise InputError(f"{where}: not a valid INI file ({type(exc).__name__})") from None
     ratio = _number(
         path, "ram_allocation_ratio", _get(cp, "DEFAULT", "ram_allocation_ratio"), float
     )

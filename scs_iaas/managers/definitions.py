@@ -9,7 +9,7 @@ that the schema sees exactly what the operator typed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -90,6 +90,8 @@ def load(path: str | Path, schema: str) -> Document:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{p}: cannot read definitions: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text (byte {exc.start})") from None
     try:
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -98,7 +100,12 @@ def load(path: str | Path, schema: str) -> Document:
         line = mark.line + 1 if mark else 0
         raise InputError(f"{p}:{line}: not valid YAML: {exc.problem or exc}") from None
     doc = Document(path=str(p), data=data, root=root)
-    validator_cls = jsonschema.validators.validator_for(_schema(schema))
+    base = jsonschema.validators.validator_for(_schema(schema))
+    # YAML's 1024.0 is a float: JSON Schema would take it for the integer 1024, Nova would not
+    strict_ints = base.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, inst: isinstance(inst, int) and not isinstance(inst, bool)
+    )
+    validator_cls = jsonschema.validators.extend(base, type_checker=strict_ints)
     validator = validator_cls(_schema(schema))
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
     if errors:
@@ -127,15 +134,17 @@ def _message(err: Any) -> str:
         value = json.dumps(err.instance, default=str)
         if len(value) > 60:
             value = value[:57] + "..."
-        want = {
-            "type": f"must be of type {err.validator_value}",
-            "enum": f"must be one of {', '.join(map(str, err.validator_value))}",
-            "pattern": f"must match {err.validator_value}",
-            "minimum": f"must be >= {err.validator_value}",
-            "maximum": f"must be <= {err.validator_value}",
-            "minItems": f"needs at least {err.validator_value} item(s)",
-            "format": f"must be a {err.validator_value}",
-        }[err.validator]
+        v = err.validator_value
+        wants: dict[str, Callable[[], str]] = {
+            "type": lambda: f"must be of type {v}",
+            "enum": lambda: f"must be one of {', '.join(map(str, v))}",
+            "pattern": lambda: f"must match {v}",
+            "minimum": lambda: f"must be >= {v}",
+            "maximum": lambda: f"must be <= {v}",
+            "minItems": lambda: f"needs at least {v} item(s)",
+            "format": lambda: f"must be a {v}",
+        }
+        want = wants[err.validator]()  # only the failing validator's message is built
         hint = " (quote it)" if err.validator == "type" and isinstance(err.instance, float) else ""
         return f"{value} {want}{hint}"
     return " ".join(str(err.message).split())[:200]

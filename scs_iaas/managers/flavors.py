@@ -92,7 +92,8 @@ def load_definitions(path: str | Path) -> tuple[DesiredFlavor, ...]:
             promised = {
                 "vcpus": parsed.cpus,
                 "ram": int(parsed.ram * 1024),
-                "disk": (parsed.disk or 0) * parsed.disk_count,
+                # "3x10s" is three disks of 10 GB: the root disk is one of them (scs-0100)
+                "disk": parsed.disk or 0,
             }
             vcpus = promised["vcpus"] if vcpus is None else vcpus
             ram = promised["ram"] if ram is None else ram

@@ -49,5 +49,12 @@ def test_bad_number_names_file_and_key() -> None:
 
 
 def test_malformed_file_is_one_line_input_error() -> None:
-    with pytest.raises(InputError, match=r"^nova.conf: File contains no section headers.*line: 1"):
+    with pytest.raises(InputError, match=r"^nova.conf:1: not a valid INI file"):
         parse_nova_conf("ram_allocation_ratio = 1.0\n", "nova.conf")
+
+
+def test_malformed_file_never_echoes_its_lines() -> None:
+    text = "transport_url = rabbit://nova:RABBITPW@10.0.0.1:5672/\n"
+    with pytest.raises(InputError) as err:
+        parse_nova_conf(text, "nova.conf")
+    assert "RABBITPW" not in str(err.value)

@@ -57,3 +57,29 @@ def test_field_path() -> None:
         definitions.field_path(["images", 0, "versions", 2, "url"]) == "images[0].versions[2].url"
     )
     assert definitions.field_path([]) == "(top level)"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("    disk: -1\n", r"flavors\[0\]\.disk: -1 must be >= 0"),
+        ("    ram: 99999999999999999999\n", r"flavors\[0\]\.ram: .* must be <= 2147483647"),
+        ("    ram: 1024.0\n", r"flavors\[0\]\.ram: 1024.0 must be of type integer"),
+    ],
+)
+def test_number_limits_name_the_field(tmp_path: Path, body: str, message: str) -> None:
+    f = write(
+        tmp_path,
+        "flavors:\n  - name: custom\n    vcpus: 1\n"
+        + ("    ram: 1024\n" if "ram" not in body else "")
+        + body,
+    )
+    with pytest.raises(InputError, match=message):
+        definitions.load(f, "flavors")
+
+
+def test_not_utf8_is_an_input_error(tmp_path: Path) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_bytes(b"flavors:\n  - name: \xff\n")
+    with pytest.raises(InputError, match=r"d.yaml: not UTF-8 text"):
+        definitions.load(f, "flavors")

@@ -256,3 +256,12 @@ def test_flavor_found_by_its_scs_name_v2_is_not_duplicated() -> None:
     small = rec(WANT, id="m1", name="m1.small", ram=1)
     (blocked,) = fm.plan_flavors([WANT], snap(small, servers=used), replace=True).actions
     assert blocked.op is Op.CONFLICT and "server(s) use it" in blocked.reason
+
+
+def test_several_disks_root_disk_is_one_of_them(tmp_path: Path) -> None:
+    """SCS-2C-4-3x10s: three disks of 10 GB; the flavor's root disk is 10 GB (scs-0100)."""
+    f = tmp_path / "f.yaml"
+    f.write_text("flavors:\n  - name: SCS-2C-4-3x10s\n")
+    [flavor] = fm.load_definitions(f)
+    assert flavor.disk == 10
+    assert flavor.extra_specs["scs:disk2-type"] == "ssd"
