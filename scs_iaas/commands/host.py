@@ -38,7 +38,12 @@ def register(subparsers: Any) -> None:
         "--instances-path",
         help="Nova's instances path (default: nova.conf instances_path or /var/lib/nova/instances)",
     )
-    check.add_argument("--nova-conf", default="/etc/nova/nova.conf", help="under --root")
+    check.add_argument(
+        "--nova-conf",
+        default=None,
+        help="nova.conf under --root (default: /etc/nova/nova.conf when it exists; a path "
+        "given here must exist)",
+    )
     check.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
     check.set_defaults(func=run_check)
 
@@ -136,8 +141,10 @@ def host_root(path: str) -> Any:
     from scs_iaas.errors import InputError
     from scs_iaas.host.root import HostRoot
 
-    if not Path(path).is_dir():
-        raise InputError(f"--root {path}: not a directory")
+    if not path or not Path(path).is_dir():
+        raise InputError(f"--root {path!r}: not a directory")
+    if not (Path(path) / "proc" / "cpuinfo").is_file():
+        raise InputError(f"--root {path}: not a host tree (no proc/cpuinfo under it)")
     return HostRoot.of(path)
 
 
@@ -145,13 +152,21 @@ def host_check(
     root_path: str,
     only: tuple[str, ...] = AREAS,
     instances_path: str | None = None,
-    nova_conf: str = "/etc/nova/nova.conf",
+    nova_conf: str | None = None,
 ) -> tuple[list[Any], dict[str, Any]]:
-    """Read the facts of the chosen areas and judge them: (findings, facts as plain data)."""
-    from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, read_nova_conf
+    """Read the facts of the chosen areas and judge them: (findings, facts as plain data).
+
+    Paths the operator names (``nova_conf``, ``instances_path``) must exist: a typo must not
+    read as "not a compute host"."""
+    from scs_iaas.errors import InputError
+    from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, DEFAULT_PATH, read_nova_conf
 
     root = host_root(root_path)
-    nova = read_nova_conf(root, nova_conf)
+    if nova_conf is not None and not root.file(nova_conf).is_file():
+        raise InputError(f"--nova-conf {nova_conf}: no such file under {root.path}")
+    if instances_path is not None and not root.file(instances_path).exists():
+        raise InputError(f"--instances-path {instances_path}: does not exist under {root.path}")
+    nova = read_nova_conf(root, nova_conf or DEFAULT_PATH)
     findings: list[Any] = []
     facts: dict[str, Any] = {"root": str(root.path), "nova": asdict(nova) if nova else None}
     if "cc" in only:

@@ -162,4 +162,16 @@ def test_bench_disk_refuses_a_device(capsys: pytest.CaptureFixture[str]) -> None
 def test_root_must_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     for command in ("check", "sensors"):
         assert main(["host", command, "--root", str(tmp_path / "typo")]) == 2
-        assert f"--root {tmp_path / 'typo'}: not a directory" in capsys.readouterr().err
+        assert f"--root '{tmp_path / 'typo'}': not a directory" in capsys.readouterr().err
+
+
+def test_root_must_be_a_host_tree_and_named_paths_must_exist(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["host", "check", "--root", str(tmp_path)]) == 2
+    assert "not a host tree (no proc/cpuinfo under it)" in capsys.readouterr().err
+    root = Path(__file__).parents[2] / "data" / "hosts" / "plain"
+    assert main(["host", "check", "--root", str(root), "--nova-conf", "/etc/nova/typo.conf"]) == 2
+    assert "--nova-conf /etc/nova/typo.conf: no such file" in capsys.readouterr().err
+    assert main(["host", "check", "--root", str(root), "--instances-path", "/srv/typo"]) == 2
+    assert "--instances-path /srv/typo: does not exist" in capsys.readouterr().err
