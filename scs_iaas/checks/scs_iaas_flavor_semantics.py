@@ -9,10 +9,8 @@
 
 from __future__ import annotations
 
-import re
-
+import scs_iaas.standards.flavors as std
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.cloud.snapshot import FlavorRec
 from scs_iaas.findings import Finding
 from scs_iaas.standards import flavor_names as fn
 
@@ -44,48 +42,6 @@ HWV = Test(
     URL0100,
 )
 
-CPU_RANK = {"crowded-core": 0, "shared-core": 1, "dedicated-thread": 2, "dedicated-core": 3}
-# what a disk spec may say when the name says this letter (names may understate)
-DISK_OK = {
-    "n": {"network"},
-    "h": {"hdd", "ssd", "nvme"},
-    "s": {"ssd", "nvme"},
-    "p": {"nvme"},
-}
-DISK_VALUES = {"network", "hdd", "ssd", "nvme"}
-_DISK_KEY = re.compile(r"scs:disk(\d+)-type")
-_NAME_KEY = re.compile(r"scs:name-v(\d+)")
-
-
-def _spec_problems(flavor: FlavorRec, parsed: fn.FlavorName | None) -> list[str]:
-    problems = []
-    specs = flavor.extra_specs
-    for key, value in sorted(specs.items()):
-        if not key.startswith("scs:"):
-            continue
-        if key == "scs:cpu-type":
-            if value not in CPU_RANK:
-                problems.append(f"{key}={value!r} is not one of {', '.join(CPU_RANK)}")
-            elif parsed and CPU_RANK[value] < CPU_RANK[fn.CPU_TYPES[parsed.cpu_type].spec]:
-                problems.append(f"{key}={value} promises less than the name's {parsed.cpu_type!r}")
-        elif m := _DISK_KEY.fullmatch(key):
-            if value not in DISK_VALUES:
-                problems.append(f"{key}={value!r} is not one of {', '.join(sorted(DISK_VALUES))}")
-            elif parsed and parsed.disk_type and value not in DISK_OK[parsed.disk_type]:
-                problems.append(
-                    f"{key}={value} contradicts the name's disk type {parsed.disk_type!r}"
-                )
-            elif parsed and parsed.has_disk_part and int(m.group(1)) >= parsed.disk_count:
-                problems.append(f"{key}: the name has {parsed.disk_count} disk(s)")
-        elif _NAME_KEY.fullmatch(key):
-            try:
-                fn.parse_tolerant(value)
-            except fn.FlavorNameError as exc:
-                problems.append(f"{key}: {exc}")
-        else:
-            problems.append(f"{key} is not an SCS extra spec (scs-0100: no invented scs: keys)")
-    return problems
-
 
 def run(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
@@ -99,7 +55,7 @@ def run(ctx: Context) -> list[Finding]:
                 parsed = None  # scs-0100-syntax-check reports it
         has_scs = any(k.startswith("scs:") for k in flavor.extra_specs)
         if has_scs or parsed:
-            problems = _spec_problems(flavor, parsed)
+            problems = [f"{k}: {p}" for k, p in std.scs_spec_problems(flavor.extra_specs, parsed)]
             out.append(
                 EXTRA_SPECS.failed("; ".join(problems), res)
                 if problems

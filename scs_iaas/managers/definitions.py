@@ -105,7 +105,9 @@ def load(path: str | Path, schema: str) -> Document:
     strict_ints = base.TYPE_CHECKER.redefine(
         "integer", lambda _checker, inst: isinstance(inst, int) and not isinstance(inst, bool)
     )
-    validator_cls = jsonschema.validators.extend(base, type_checker=strict_ints)
+    validator_cls = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        base, type_checker=strict_ints
+    )
     validator = validator_cls(_schema(schema))
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.path), list(e.path)))
     if errors:

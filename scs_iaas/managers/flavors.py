@@ -60,6 +60,7 @@ def load_definitions(path: str | Path) -> tuple[DesiredFlavor, ...]:
         is_scs_name,
         parse,
     )
+    from scs_iaas.standards.flavors import scs_spec_problems
 
     doc = definitions.load(path, "flavors")
     out: list[DesiredFlavor] = []
@@ -71,6 +72,7 @@ def load_definitions(path: str | Path) -> tuple[DesiredFlavor, ...]:
             raise doc.error([*where, "name"], f"duplicate flavor {name!r} (also item {seen[name]})")
         seen[name] = i
         specs = {k: _spec(v) for k, v in (item.get("extra_specs") or {}).items()}
+        parsed = None
         vcpus, ram, disk = item.get("vcpus"), item.get("ram"), item.get("disk", 0)
         if is_scs_name(name):
             try:
@@ -114,6 +116,9 @@ def load_definitions(path: str | Path) -> tuple[DesiredFlavor, ...]:
                     [*where, "extra_specs", stray[0]],
                     "scs:name-vN may only name a valid SCS flavor name; this flavor is not one",
                 )
+        bad = scs_spec_problems(specs, parsed)
+        if bad:
+            raise doc.error([*where, "extra_specs", bad[0][0]], bad[0][1])
         out.append(
             DesiredFlavor(
                 name=name,

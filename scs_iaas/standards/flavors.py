@@ -8,6 +8,7 @@ does -- so the sizes can never drift from the names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -118,3 +119,64 @@ def test_id(flavor: StandardFlavor) -> str:
 
 
 test_id.__test__ = False  # type: ignore[attr-defined]  # not a pytest test despite its name
+
+
+# -- scs-0103 v1.1 generic semantics of scs:* extra specs on ANY flavor --------------------
+
+#: scs:cpu-type values, weakest promise first (a flavor may understate, never overstate)
+CPU_TYPE_RANK: Final[Mapping[str, int]] = MappingProxyType(
+    {"crowded-core": 0, "shared-core": 1, "dedicated-thread": 2, "dedicated-core": 3}
+)
+DISK_TYPE_VALUES: Final = frozenset({"network", "hdd", "ssd", "nvme"})
+#: what scs:diskN-type may say when the name says this disk letter (NVMe may be sold as SSD)
+DISK_TYPE_ALLOWED: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "n": frozenset({"network"}),
+        "h": frozenset({"hdd", "ssd", "nvme"}),
+        "s": frozenset({"ssd", "nvme"}),
+        "p": frozenset({"nvme"}),
+    }
+)
+_DISK_KEY: Final = re.compile(r"scs:disk(\d+)-type")
+_NAME_KEY: Final = re.compile(r"scs:name-v\d+")
+
+
+def scs_spec_problems(
+    specs: Mapping[str, str], parsed: flavor_names.FlavorName | None = None
+) -> list[tuple[str, str]]:
+    """(key, problem) for every ``scs:*`` extra spec that has an invalid value or, given the
+    parsed name, promises less than the name or contradicts it (scs-0103 v1.1: the semantics
+    hold on any flavor that carries the keys; scs-0100: no invented ``scs:`` keys)."""
+    problems: list[tuple[str, str]] = []
+    for key, value in sorted(specs.items()):
+        if not key.startswith("scs:"):
+            continue
+        if key == "scs:cpu-type":
+            if value not in CPU_TYPE_RANK:
+                problems.append((key, f"{value!r} is not one of {', '.join(CPU_TYPE_RANK)}"))
+            elif parsed is not None:
+                named = flavor_names.CPU_TYPES[parsed.cpu_type].spec
+                if CPU_TYPE_RANK[value] < CPU_TYPE_RANK[named]:
+                    problems.append((key, f"{value} promises less than the name's {named}"))
+        elif m := _DISK_KEY.fullmatch(key):
+            if value not in DISK_TYPE_VALUES:
+                allowed = ", ".join(sorted(DISK_TYPE_VALUES))
+                problems.append((key, f"{value!r} is not one of {allowed}"))
+            elif (
+                parsed is not None
+                and parsed.disk_type
+                and value not in DISK_TYPE_ALLOWED[parsed.disk_type]
+            ):
+                problems.append(
+                    (key, f"{value} contradicts the name's disk type {parsed.disk_type!r}")
+                )
+            if parsed is not None and parsed.has_disk_part and int(m.group(1)) >= parsed.disk_count:
+                problems.append((key, f"the name has {parsed.disk_count} disk(s)"))
+        elif _NAME_KEY.fullmatch(key):
+            try:
+                flavor_names.parse_tolerant(value)
+            except flavor_names.FlavorNameError as exc:
+                problems.append((key, str(exc)))
+        else:
+            problems.append((key, "not an SCS extra spec (no invented scs: keys)"))
+    return problems

@@ -265,3 +265,13 @@ def test_several_disks_root_disk_is_one_of_them(tmp_path: Path) -> None:
     [flavor] = fm.load_definitions(f)
     assert flavor.disk == 10
     assert flavor.extra_specs["scs:disk2-type"] == "ssd"
+
+
+def test_scs_specs_on_a_custom_flavor_are_checked_at_load(tmp_path: Path) -> None:
+    f = tmp_path / "f.yaml"
+    f.write_text(
+        "flavors:\n  - name: cc.large\n    vcpus: 2\n    ram: 4096\n"
+        "    extra_specs:\n      scs:cpu-type: bogus\n"
+    )
+    with pytest.raises(InputError, match=r"f.yaml:6: .*scs:cpu-type.*'bogus' is not one of"):
+        fm.load_definitions(f)
