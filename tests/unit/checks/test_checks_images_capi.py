@@ -42,3 +42,40 @@ def test_0101_rng_properties_are_recommended_warnings():
     assert fl.status == Status.WARN and fl.details["official"] == "FAIL"
     assert "1 of 2 public flavors" in fl.reason and ": b" in fl.reason
     assert res["scs-0101-image-property"].status == Status.PASS
+
+
+def test_0102_check_feeds_snapshot_images_to_the_rules():
+    from datetime import timedelta
+
+    from helpers_checks import NOW
+
+    from scs_iaas.checks import scs_0102_image_metadata as c0102
+
+    good = ImageRec(
+        id="1", name="Ubuntu 24.04", visibility="public", size=2 * 1024**3, min_disk=8,
+        min_ram=512, created_at=NOW - timedelta(days=2), os_hash_algo="sha512",
+        properties={
+            "architecture": "x86_64", "os_distro": "ubuntu", "os_version": "24.04",
+            "hw_disk_bus": "scsi", "replace_frequency": "monthly", "provided_until": "none",
+            "uuid_validity": "last-3", "os_purpose": "generic",
+            "image_source": "https://cloud-images.ubuntu.com/releases/noble/x.img",
+            "image_description": "https://ubuntu.com", "image_original_user": "ubuntu",
+            "image_build_date": (NOW - timedelta(days=3)).strftime("%Y-%m-%d"),
+        },
+    )  # fmt: skip
+    bad = ImageRec(id="2", name="Old", visibility="public", properties={"architecture": "m68k"})
+    hidden_private = ImageRec(id="3", name="mine", visibility="private")
+    found = c0102.run(ctx(images=(good, bad, hidden_private)))
+    assert not [f for f in found if "Ubuntu" in f.resource and f.status == Status.FAIL]
+    arch = [f for f in found if f.id == "scs-0102-prop-architecture" and "Old" in f.resource]
+    assert arch and arch[0].status == Status.FAIL and "m68k" in arch[0].reason
+    assert not [f for f in found if "mine" in f.resource]  # private images are not judged
+    hash_algo = [f for f in found if f.id == "scs-0102-prop-hash_algo" and "Ubuntu" in f.resource]
+    assert hash_algo and hash_algo[0].status == Status.PASS  # os_hash_algo from the record
+
+
+def test_0117_without_resources_is_skipped_with_the_reason():
+    from scs_iaas.checks import scs_0117_volume_backup as c0117
+
+    [f] = c0117.run(ctx())
+    assert f.status == Status.SKIP and "--with-resources" in f.reason
