@@ -173,11 +173,20 @@ def evaluate(
         with_resources=with_resources,
         selected=selected,
     )
-    grading = cert_version if cert_version not in (None, "all") else None
+    if cert_version not in (None, "all"):
+        grading = cert_version
+    else:
+        from scs_iaas.standards import scope
+
+        grading = scope.effective_on(now.date())
     findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading)
     results = runner.results_by_test(findings)
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name
+    if cert_version is None:
+        from scs_iaas.standards import scope
+
+        cert_version = scope.effective_on(now.date())
     judged = verdicts.judge(results, cert_version, subject)
     extra: dict[str, Any] = {
         "subject": subject,

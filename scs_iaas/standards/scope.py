@@ -362,6 +362,15 @@ def status_on(name: str, day: date) -> str:
     return "deprecated"
 
 
+def effective_on(day: date) -> str:
+    """The newest version in force ("effective") on ``day``; the default version before the
+    timeline starts (scs-iaas knows no older scope)."""
+    for v in _VERSIONS:
+        if status_on(v.name, day) == "effective":
+            return v.name
+    return DEFAULT_VERSION
+
+
 def module_for(standard: str, version: str, scope_version: str = DEFAULT_VERSION) -> Module:
     """The module of ``standard`` (e.g. "scs-0102") as included by a scope version.
 

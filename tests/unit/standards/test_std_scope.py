@@ -191,3 +191,11 @@ def test_verdict_abort_alone_fails() -> None:
     vv = scope.verdict("v5.1", results)
     assert vv.main == "FAIL"
     assert vv.line.endswith("passed, 1 aborted)")
+
+
+def test_effective_version_follows_the_timeline() -> None:
+    from datetime import date
+
+    assert scope.effective_on(date(2026, 11, 24)) == "v5.1"
+    assert scope.effective_on(date(2025, 1, 15)) == "v5.1"
+    assert scope.effective_on(date(2020, 1, 1)) == scope.DEFAULT_VERSION
