@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     _say(console, "3. the managers: plan and apply (as admin)")
     definitions = _demo_images(box.home)
     steps = [
-        ["manage", "flavors", "--set", "all", *admin, "--apply"],
+        ["manage", "flavors", "--set", "all", "--spec", "hw_rng:allowed=True", *admin, "--apply"],
         ["manage", "volume-types", *admin, "--apply"],
         ["manage", "images", "--definitions", str(definitions), *admin, "--apply"],
     ]

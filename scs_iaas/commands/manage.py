@@ -54,6 +54,13 @@ def register(sub: Any) -> None:
     )
     f.add_argument("--definitions", metavar="FILE", help="YAML of extra flavors")
     f.add_argument(
+        "--spec",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an extra spec every managed flavor carries, e.g. hw_rng:allowed=True (repeatable)",
+    )
+    f.add_argument(
         "--replace",
         action="store_true",
         help="recreate flavors whose vCPUs/RAM/disk drifted (only if no server uses them)",
@@ -98,7 +105,7 @@ def run_flavors(args: argparse.Namespace) -> int:
 
     extra = fm.load_definitions(args.definitions) if args.definitions else ()
     standard = fm.standard_set(args.flavor_set) if args.flavor_set != "none" else ()
-    desired = fm.combine(standard, extra)
+    desired = fm.with_specs(fm.combine(standard, extra), fm.parse_spec_args(args.spec))
     if not desired:
         raise InputError("nothing to manage: --set none and no --definitions")
     cloud = _connect(args)

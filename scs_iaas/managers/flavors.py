@@ -166,6 +166,35 @@ def combine(
     return tuple(out.values())
 
 
+def with_specs(
+    desired: Sequence[DesiredFlavor], specs: Mapping[str, str]
+) -> tuple[DesiredFlavor, ...]:
+    """Every managed flavor also carries ``specs`` (``--spec``, e.g. ``hw_rng:allowed=True``,
+    which the scs-0101 implementation notes recommend). ``scs:*`` keys come from the names
+    only, so they cannot be set this way; a flavor's own value of a key wins."""
+    from scs_iaas.errors import InputError
+
+    for key in specs:
+        if key.startswith("scs:"):
+            raise InputError(f"--spec {key}: scs:* extra specs follow from the flavor names")
+    return tuple(
+        replace(d, extra_specs=frozen({**specs, **d.extra_specs})) if specs else d for d in desired
+    )
+
+
+def parse_spec_args(items: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings from the command line."""
+    from scs_iaas.errors import InputError
+
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(f"--spec {item!r}: expected KEY=VALUE, e.g. hw_rng:allowed=True")
+        out[key.strip()] = value.strip()
+    return out
+
+
 def size_drift(d: DesiredFlavor, f: FlavorRec) -> list[str]:
     out = []
     for label, have, want in (

@@ -275,3 +275,15 @@ def test_scs_specs_on_a_custom_flavor_are_checked_at_load(tmp_path: Path) -> Non
     )
     with pytest.raises(InputError, match=r"f.yaml:6: .*scs:cpu-type.*'bogus' is not one of"):
         fm.load_definitions(f)
+
+
+def test_spec_option_adds_a_key_to_every_flavor_but_never_scs_keys() -> None:
+    desired = fm.with_specs(
+        fm.standard_set("mandatory"), fm.parse_spec_args(["hw_rng:allowed=True"])
+    )
+    assert all(d.extra_specs["hw_rng:allowed"] == "True" for d in desired)
+    assert all("scs:cpu-type" in d.extra_specs for d in desired)
+    with pytest.raises(InputError, match="follow from the flavor names"):
+        fm.with_specs(desired, {"scs:cpu-type": "dedicated-core"})
+    with pytest.raises(InputError, match="expected KEY=VALUE"):
+        fm.parse_spec_args(["hw_rng:allowed"])
