@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 DEMO_IMAGES = """\
-# written by `scs-iaas demo`: the scs-0104 standard images, uploaded from a local stand-in
+# written by `scs-iaas demo`: the scs-0104 standard images (Ubuntu 24.04 mandatory, Debian 12
+# and a CAPI image recommended), uploaded from a local stand-in
 # file because the box has no internet; the metadata names the real upstream source.
 images:
   - name: Ubuntu 24.04
@@ -54,6 +55,27 @@ images:
     image_description: https://www.debian.org/distrib/
     image_original_user: debian
     image_source: https://cloud.debian.org/images/cloud/bookworm/{stamp}/debian-12-generic-amd64-{stamp}.qcow2
+    properties:
+      hw_scsi_model: virtio-scsi
+      hw_rng_model: virtio
+      hypervisor_type: qemu
+    url: file://{blob}
+    build_date: {build_date}
+  - name: ubuntu-capi-image-v1.32.4
+    format: raw
+    min_disk: 1
+    min_ram: 512
+    os_distro: ubuntu
+    os_version: "24.04"
+    architecture: x86_64
+    hw_disk_bus: scsi
+    replace_frequency: quarterly
+    provided_until: none
+    uuid_validity: last-3
+    os_purpose: k8snode
+    image_description: https://github.com/osism/k8s-capi-images
+    image_original_user: ubuntu
+    image_source: https://nbg1.your-objectstorage.com/osism/openstack-k8s-capi-images/ubuntu-2404-kube-v1.32/ubuntu-2404-kube-v1.32.4.qcow2
     properties:
       hw_scsi_model: virtio-scsi
       hw_rng_model: virtio
@@ -187,7 +209,7 @@ def _empty(admin_cloud: str) -> int:
             conn.compute.delete_flavor(flavor)
             n += 1
     for image in conn.image.images():
-        if image.name.startswith(("Ubuntu 24.04", "Debian 12")):
+        if image.name.startswith(("Ubuntu 24.04", "Debian 12", "ubuntu-capi-image-v1.32.4")):
             conn.image.delete_image(image.id)
             n += 1
     for vtype in conn.block_storage.types():
