@@ -14,75 +14,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-DEMO_IMAGES = """\
-# written by `scs-iaas demo`: the scs-0104 standard images (Ubuntu 24.04 mandatory, Debian 12
-# and a CAPI image recommended), uploaded from a local stand-in
-# file because the box has no internet; the metadata names the real upstream source.
-images:
-  - name: Ubuntu 24.04
-    format: raw
-    min_disk: 1
-    min_ram: 512
-    os_distro: ubuntu
-    os_version: "24.04"
-    architecture: x86_64
-    hw_disk_bus: scsi
-    replace_frequency: monthly
-    provided_until: none
-    uuid_validity: last-3
-    os_purpose: generic
-    image_description: https://ubuntu.com/server/docs/cloud-images/introduction
-    image_original_user: ubuntu
-    image_source: https://cloud-images.ubuntu.com/releases/noble/release-{stamp}/ubuntu-24.04-server-cloudimg-amd64.img
-    properties:
-      hw_scsi_model: virtio-scsi
-      hw_rng_model: virtio
-      hypervisor_type: qemu
-    url: file://{blob}
-    build_date: {build_date}
-  - name: Debian 12
-    format: raw
-    min_disk: 1
-    min_ram: 512
-    os_distro: debian
-    os_version: "12"
-    architecture: x86_64
-    hw_disk_bus: scsi
-    replace_frequency: monthly
-    provided_until: none
-    uuid_validity: last-3
-    os_purpose: generic
-    image_description: https://www.debian.org/distrib/
-    image_original_user: debian
-    image_source: https://cloud.debian.org/images/cloud/bookworm/{stamp}/debian-12-generic-amd64-{stamp}.qcow2
-    properties:
-      hw_scsi_model: virtio-scsi
-      hw_rng_model: virtio
-      hypervisor_type: qemu
-    url: file://{blob}
-    build_date: {build_date}
-  - name: ubuntu-capi-image-v1.32.4
-    format: raw
-    min_disk: 1
-    min_ram: 512
-    os_distro: ubuntu
-    os_version: "24.04"
-    architecture: x86_64
-    hw_disk_bus: scsi
-    replace_frequency: quarterly
-    provided_until: none
-    uuid_validity: last-3
-    os_purpose: k8snode
-    image_description: https://github.com/osism/k8s-capi-images
-    image_original_user: ubuntu
-    image_source: https://nbg1.your-objectstorage.com/osism/openstack-k8s-capi-images/ubuntu-2404-kube-v1.32/ubuntu-2404-kube-v1.32.4.qcow2
-    properties:
-      hw_scsi_model: virtio-scsi
-      hw_rng_model: virtio
-      hypervisor_type: qemu
-    url: file://{blob}
-    build_date: {build_date}
-"""
+# The scs-0104 standard images the demo uploads: Ubuntu 24.04 (mandatory), Debian 12 and a
+# CAPI image (recommended). The box has no internet, so the bytes come from a local stand-in
+# file; the metadata names the real upstream source, as an operator's definitions would.
+# (name, os_distro, os_version, os_purpose, replace_frequency, description, user, source)
+DEMO_IMAGES = (
+    ("Ubuntu 24.04", "ubuntu", "24.04", "generic", "monthly",
+     "https://ubuntu.com/server/docs/cloud-images/introduction", "ubuntu",
+     "https://cloud-images.ubuntu.com/releases/noble/release-{stamp}/"
+     "ubuntu-24.04-server-cloudimg-amd64.img"),
+    ("Debian 12", "debian", "12", "generic", "monthly",
+     "https://www.debian.org/distrib/", "debian",
+     "https://cloud.debian.org/images/cloud/bookworm/{stamp}/"
+     "debian-12-generic-amd64-{stamp}.qcow2"),
+    ("ubuntu-capi-image-v1.32.4", "ubuntu", "24.04", "k8snode", "quarterly",
+     "https://github.com/osism/k8s-capi-images", "ubuntu",
+     "https://nbg1.your-objectstorage.com/osism/openstack-k8s-capi-images/"
+     "ubuntu-2404-kube-v1.32/ubuntu-2404-kube-v1.32.4.qcow2"),
+)  # fmt: skip
 
 
 AREAS = ("flavors", "images", "volume-types")
@@ -209,7 +158,7 @@ def _empty(admin_cloud: str) -> int:
             conn.compute.delete_flavor(flavor)
             n += 1
     for image in conn.image.images():
-        if image.name.startswith(("Ubuntu 24.04", "Debian 12", "ubuntu-capi-image-v1.32.4")):
+        if image.name.startswith(tuple(entry[0] for entry in DEMO_IMAGES)):
             conn.image.delete_image(image.id)
             n += 1
     for vtype in conn.block_storage.types():
@@ -224,14 +173,43 @@ def _empty(admin_cloud: str) -> int:
 def _demo_images(home: Path) -> Path:
     """A 1 MiB stand-in image and definitions that point at it (rewritten each run with a
     fresh build date, so the demo stays recent)."""
+    import yaml
+
     demo = home / "demo"
     demo.mkdir(parents=True, exist_ok=True)
     blob = demo / "stand-in.raw"
     if not blob.exists():
         blob.write_bytes(os.urandom(1 << 20))
     build = (datetime.now(UTC) - timedelta(days=1)).date()
+    stamp = build.strftime("%Y%m%d")
+    images = [
+        {
+            "name": name,
+            "format": "raw",
+            "min_disk": 1,
+            "min_ram": 512,
+            "os_distro": distro,
+            "os_version": version,
+            "architecture": "x86_64",
+            "hw_disk_bus": "scsi",
+            "replace_frequency": frequency,
+            "provided_until": "none",
+            "uuid_validity": "last-3",
+            "os_purpose": purpose,
+            "image_description": description,
+            "image_original_user": user,
+            "image_source": source.format(stamp=stamp),
+            "properties": {
+                "hw_scsi_model": "virtio-scsi",
+                "hw_rng_model": "virtio",
+                "hypervisor_type": "qemu",
+            },
+            "url": f"file://{blob}",
+            "build_date": build.isoformat(),
+        }
+        for name, distro, version, purpose, frequency, description, user, source in DEMO_IMAGES
+    ]
     path = demo / "images.yaml"
-    path.write_text(
-        DEMO_IMAGES.format(blob=blob, build_date=build.isoformat(), stamp=build.strftime("%Y%m%d"))
-    )
+    header = "# written by `scs-iaas demo`: stand-in bytes, real upstream metadata\n"
+    path.write_text(header + yaml.safe_dump({"images": images}, sort_keys=False))
     return path
