@@ -130,9 +130,16 @@ def ceph_cluster(tmp_path: Path):
             os.kill(pid, signal.SIGKILL)
 
 
+def _ceph(conf: Path, *args: str) -> None:
+    subprocess.run(["ceph", "-c", str(conf), *args], check=True, capture_output=True, timeout=60)
+
+
 def test_real_pacific_through_the_ceph_cli(ceph_cluster: Path):
     env = dict(os.environ)
     common = ["--to", "2026.2", "--skip-openstack", "--skip-host", "--ceph-conf"]
+    # a health warning for sure: a fresh Pacific often (not always) warns about insecure
+    # global_id reclaim; the noout flag always makes HEALTH_WARN (OSDMAP_FLAGS)
+    _ceph(ceph_cluster, "osd", "set", "noout")
     proc = run_cli(env, *common, str(ceph_cluster), "-f", "json")
     doc = json.loads(proc.stdout)
     by = {f["id"]: f for f in doc["findings"]}
@@ -140,16 +147,13 @@ def test_real_pacific_through_the_ceph_cli(ceph_cluster: Path):
     assert doc["ceph"]["running"] == "pacific" and doc["ceph"]["target"] == "quincy"
     assert by["scs-iaas-upgrade-ceph-versions"]["status"] == "PASS"
     assert by["scs-iaas-upgrade-ceph-require-osd-release"]["status"] == "PASS"
-    # a fresh Pacific warns about insecure global_id reclaim: that blocks
+    # a cluster that is not HEALTH_OK blocks the upgrade, naming the health check
     assert by["scs-iaas-upgrade-ceph-health"]["status"] == "FAIL"
-    assert "AUTH_INSECURE_GLOBAL_ID_RECLAIM_ALLOWED" in by["scs-iaas-upgrade-ceph-health"]["reason"]
+    assert "OSDMAP_FLAGS" in by["scs-iaas-upgrade-ceph-health"]["reason"]
     assert proc.returncode == 1
 
-    subprocess.run(
-        ["ceph", "-c", str(ceph_cluster), "config", "set", "mon",
-         "auth_allow_insecure_global_id_reclaim", "false"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+    _ceph(ceph_cluster, "osd", "unset", "noout")
+    _ceph(ceph_cluster, "config", "set", "mon", "auth_allow_insecure_global_id_reclaim", "false")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         proc = run_cli(env, *common, str(ceph_cluster), "-f", "json")
