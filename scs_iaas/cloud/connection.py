@@ -37,7 +37,6 @@ class ApiCounter:
     """Every HTTP request a session made (token requests included)."""
 
     calls: list[ApiCall] = field(default_factory=list)
-    first_request_at: float | None = None  # perf_counter
     first_request_wall: float | None = None  # time.time(), comparable to the process start
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -55,8 +54,7 @@ class ApiCounter:
 
     def mark(self) -> None:
         with self._lock:
-            if self.first_request_at is None:
-                self.first_request_at = time.perf_counter()
+            if self.first_request_wall is None:
                 self.first_request_wall = time.time()
 
     @property

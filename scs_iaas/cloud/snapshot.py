@@ -233,10 +233,6 @@ def image_from_api(raw: Mapping[str, Any]) -> ImageRec:
     )
 
 
-# the SDK resources carry the same JSON; managers that hold one convert it the same way
-image_from_raw = image_from_api
-
-
 def volume_type_from_api(t: Mapping[str, Any]) -> VolumeTypeRec:
     public = t.get("os-volume-type-access:is_public", t.get("is_public", True))
     return VolumeTypeRec(
@@ -515,11 +511,7 @@ FETCHERS: dict[str, tuple[str, Callable[[Cloud, _Shared], Any]]] = {
     "tls": ("identity", _fetch_tls),
     "s3_probe": ("identity", _fetch_s3_probe),
 }
-# What `check` reads by default; servers and encryption specs are for the managers.
 ALL_KINDS = frozenset(FETCHERS) | {"services"}
-CHECK_KINDS = frozenset(
-    {"flavors", "images", "volume_types", "default_sg_rules", "networks", "tls", "s3_probe"}
-)
 
 _ALIASES = {"block-storage": ("block-storage", "volumev3", "volume")}
 
