@@ -301,11 +301,12 @@ def services_from_catalog(catalog: Iterable[Mapping[str, Any]]) -> tuple[Service
 
 
 class _Shared:
-    """Lists more than one kind is built from, fetched once per snapshot: the first fetcher
-    to ask does the GET, the others wait for its answer."""
+    """What more than one kind is built from, read once per snapshot: the catalog (from the
+    token), and lists the first fetcher to ask GETs while the others wait for its answer."""
 
-    def __init__(self, cloud: Cloud) -> None:
+    def __init__(self, cloud: Cloud, services: tuple[ServiceRec, ...]) -> None:
         self._cloud = cloud
+        self.services = services
         self._lock = threading.Lock()
         self._types: list[dict[str, Any]] | None = None
 
@@ -447,11 +448,10 @@ def _fetch_s3_probe(cloud: Cloud, shared: _Shared) -> S3Probe | None:
     made-up AWS key to the object store's host; an S3 error code in the answer means S3."""
     from urllib.parse import urlsplit
 
-    services = services_from_catalog(cloud.catalog)
     url = next(
         (
             str(ep.get("url", ""))
-            for s in services
+            for s in shared.services
             if s.type == "object-store"
             for ep in s.endpoints
             if ep.get("interface") == "public"
@@ -491,7 +491,7 @@ def https_targets(services: Iterable[ServiceRec]) -> list[tuple[str, int]]:
 def _fetch_tls(cloud: Cloud, shared: _Shared) -> Mapping[str, TlsFacts]:
     from scs_iaas.cloud.tls import probe
 
-    targets = https_targets(services_from_catalog(cloud.catalog))
+    targets = https_targets(shared.services)
     if not targets:
         return MappingProxyType({})
     with ThreadPoolExecutor(max_workers=min(8, len(targets))) as pool:
@@ -531,7 +531,7 @@ def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
             continue
         todo[kind] = fn
     if todo:
-        shared = _Shared(cloud)
+        shared = _Shared(cloud, services)
         with ThreadPoolExecutor(max_workers=len(todo)) as pool:
             futures = {kind: pool.submit(fn, cloud, shared) for kind, fn in todo.items()}
             for kind, fut in futures.items():
