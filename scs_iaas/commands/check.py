@@ -149,11 +149,12 @@ def evaluate(
     from scs_iaas.checks.base import Context
     from scs_iaas.cloud.connection import connect
     from scs_iaas.cloud.snapshot import read_snapshot
+    from scs_iaas.standards import scope
 
     now = now or _now(None)
+    # the version in force on `now` grades and judges unless one is named
+    effective = scope.effective_on(now.date())
     if cert_version not in (None, "all"):
-        from scs_iaas.standards import scope
-
         scope.get_version(cert_version)  # a wrong name fails here, before any request
     checks = runner.select(_pattern(pattern))
     if not checks:
@@ -173,21 +174,12 @@ def evaluate(
         with_resources=with_resources,
         selected=selected,
     )
-    if cert_version not in (None, "all"):
-        grading = cert_version
-    else:
-        from scs_iaas.standards import scope
-
-        grading = scope.effective_on(now.date())
+    grading = cert_version if cert_version not in (None, "all") else effective
     findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading)
     results = runner.results_by_test(findings)
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name
-    if cert_version is None:
-        from scs_iaas.standards import scope
-
-        cert_version = scope.effective_on(now.date())
-    judged = verdicts.judge(results, cert_version, subject)
+    judged = verdicts.judge(results, cert_version or effective, subject)
     extra: dict[str, Any] = {
         "subject": subject,
         "cloud": cloud.name,
