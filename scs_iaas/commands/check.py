@@ -92,8 +92,13 @@ def register(sub: Any) -> None:
     v.set_defaults(func=run_validate, list=False, cleanup=False)
 
 
+def validate_pattern(areas: list[str] | tuple[str, ...]) -> str:
+    """One --tests pattern for the named areas (`validate flavors images`)."""
+    return "|".join(f"(?:{VALIDATE[a]})" for a in areas)
+
+
 def run_validate(args: argparse.Namespace) -> int:
-    args.tests = "|".join(f"(?:{VALIDATE[w]})" for w in args.what)
+    args.tests = validate_pattern(args.what)
     return run_check(args)
 
 

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
     from scs_iaas.box import Box
     from scs_iaas.cli import main
-    from scs_iaas.commands.check import VALIDATE, evaluate
+    from scs_iaas.commands.check import evaluate, validate_pattern
     from scs_iaas.report import emit
 
     console = Console(highlight=False)
@@ -94,8 +94,7 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"--fresh: removed {removed} standard flavor(s), image(s) and volume type(s)")
 
     _say(console, "2. check flavors, images and volume types (as a plain member)")
-    areas = "|".join(f"(?:{VALIDATE[a]})" for a in AREAS)
-    before = evaluate(info.member_cloud, areas)
+    before = evaluate(info.member_cloud, validate_pattern(AREAS))
     counts_before = _area_counts(before.results)
     for line in before.extra["verdict_lines"]:
         console.print(line, markup=False)

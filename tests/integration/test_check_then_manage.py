@@ -8,21 +8,10 @@ import json
 import pytest
 from helpers_cli import run_cli
 
-from scs_iaas.commands.demo import _demo_images
-from scs_iaas.standards.flavors import standard_flavors
+from scs_iaas.commands.demo import _demo_images, _empty
 
 pytestmark = pytest.mark.integration
 AREAS = r"^scs-01(00|02|03|04|14)-"
-
-
-def _empty_the_standard_flavors_and_images(conn) -> None:
-    names = {f.name for f in standard_flavors("all")}
-    for flavor in conn.compute.flavors(is_public=None):
-        if flavor.name in names:
-            conn.compute.delete_flavor(flavor)
-    for image in conn.image.images():
-        if image.name in ("Ubuntu 24.04", "Debian 12"):
-            conn.image.delete_image(image)
 
 
 def _check(box) -> dict:
@@ -31,8 +20,9 @@ def _check(box) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_empty_cloud_fails_then_managers_make_it_pass(box, admin_conn, tmp_path):
-    _empty_the_standard_flavors_and_images(admin_conn)
+def test_empty_cloud_fails_then_managers_make_it_pass(box, tmp_path, monkeypatch):
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
+    _empty(box.admin_cloud)  # the demo's --fresh: standard flavors, demo images, LUKS type
     before = _check(box)
     assert before["results"]["scs-0103-flavor-2v-4-20s"] == "FAIL"
     assert before["results"]["scs-0104-image-ubuntu-2404"] == "FAIL"
