@@ -30,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=bool(os.environ.get("SCS_IAAS_DEBUG")),
         help="show tracebacks and API call counts",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="read timeout of every API request (default 60; reads are retried twice)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"scs_iaas.commands.{info.name}")
@@ -38,23 +45,65 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text
+    from scs_iaas.cloud.redact import redact
+
+    return redact(" ".join(str(exc).split()) or type(exc).__name__)
+
+
+def _global_options(argv: list[str]) -> tuple[list[str], bool, float | None]:
+    """--debug and --timeout are accepted anywhere on the line, not only before the
+    sub-command."""
+    rest: list[str] = []
+    debug = False
+    timeout: str | None = None
+    it = iter(argv)
+    for arg in it:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(it)
+            break
+        if arg == "--debug":
+            debug = True
+        elif arg == "--timeout":
+            timeout = next(it, "")
+        elif arg.startswith("--timeout="):
+            timeout = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if timeout is None:
+        return rest, debug, None
+    try:
+        return rest, debug, float(timeout)
+    except ValueError:
+        print(f"scs-iaas: error: --timeout {timeout!r}: not a number of seconds", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _traceback(exc: BaseException) -> None:
+    """--debug: the traceback, with secrets masked like every other output."""
+    import traceback
+
+    from scs_iaas.cloud.redact import redact
+
+    sys.stderr.write(redact("".join(traceback.format_exception(exc))))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # --debug is accepted anywhere on the line, not only before the sub-command
-    debug = "--debug" in argv
-    args = parser.parse_args([a for a in argv if a != "--debug"])
+    rest, debug, timeout = _global_options(argv)
+    args = parser.parse_args(rest)
     args.debug = args.debug or debug
     try:
+        if timeout is not None:
+            from scs_iaas.cloud.connection import set_timeout
+
+            set_timeout(timeout)
         rc = args.func(args)
         return int(rc or 0)
     except ScsIaasError as exc:
         if args.debug:
-            raise
+            _traceback(exc)
         print(f"scs-iaas: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -64,21 +113,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # e.g. stdout on a full disk
         if args.debug:
-            raise
+            _traceback(exc)
         where = f": {exc.filename}" if exc.filename else ""
         print(f"scs-iaas: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except Exception as exc:
         if args.debug:
-            raise
-        from scs_iaas.cloud.redact import redact
-
+            _traceback(exc)
         kind = type(exc).__module__.split(".")[0]
         where = "OpenStack API" if kind in ("openstack", "keystoneauth1") else "internal"
-        print(
-            f"scs-iaas: error ({where}): {redact(_one_line(exc))} (run with --debug for details)",
-            file=sys.stderr,
-        )
+        hint = "" if args.debug else " (run with --debug for details)"
+        print(f"scs-iaas: error ({where}): {_one_line(exc)}{hint}", file=sys.stderr)
         return 2
 
 

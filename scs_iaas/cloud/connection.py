@@ -9,12 +9,13 @@ variables); reads then go through the keystoneauth session directly. Errors beco
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from scs_iaas.cloud.redact import redact
+from scs_iaas.cloud.redact import redact, remember_secrets
 from scs_iaas.errors import CloudError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,6 +23,62 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Nova >= 2.61 carries extra specs in the flavor list; >= 2.86 makes Nova validate them.
 COMPUTE_MICROVERSION = "2.86"
+
+# Every request has a connect and a read timeout (requests' own, through keystoneauth). The
+# read timeout fits a slow but healthy cloud: a page of 1000 servers of all projects can take
+# tens of seconds on a big one. ``--timeout`` (or ``api_timeout`` in clouds.yaml) changes it.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
+# Reads are retried by keystoneauth itself (exponential backoff from 0.5 s) on connection
+# errors, resets and timeouts (``connect_retries``) and on these answers
+# (``status_code_retries``). Writes are never retried: a POST whose answer was lost may have
+# happened, and a second one would duplicate it. A frozen service so costs a read at most
+# (READ_RETRIES + 1) x the read timeout + 1.5 s of backoff.
+READ_RETRIES = 2
+RETRIABLE_STATUS = [429, 502, 503, 504]
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = CONNECT_TIMEOUT
+    read: float = READ_TIMEOUT
+    retries: int = READ_RETRIES
+
+    @property
+    def pair(self) -> tuple[float, float]:
+        return (min(self.connect, self.read), self.read)
+
+    def worst_case(self) -> float:
+        """Seconds one read may take at most against a service that never answers."""
+        backoff = sum(min(0.5 * 2.0**i, 60.0) for i in range(self.retries))
+        return float((self.retries + 1) * sum(self.pair) + backoff)
+
+
+_settings = {"timeouts": Timeouts(), "explicit": False}
+
+
+def set_timeout(seconds: float) -> None:
+    """``--timeout``: the read timeout of every request of this process (overrides the
+    ``api_timeout`` of clouds.yaml)."""
+    if not seconds > 0:
+        from scs_iaas.errors import InputError
+
+        raise InputError(f"--timeout {seconds}: must be a positive number of seconds")
+    _settings["timeouts"] = Timeouts(connect=min(CONNECT_TIMEOUT, seconds), read=seconds)
+    _settings["explicit"] = True
+
+
+def _timeouts(region: Any) -> Timeouts:
+    base = _settings["timeouts"]
+    assert isinstance(base, Timeouts)
+    configured = region.config.get("api_timeout")
+    if _settings["explicit"] or configured in (None, ""):
+        return base
+    try:
+        read = float(configured)
+    except (TypeError, ValueError):
+        raise CloudError(f"clouds.yaml: api_timeout {configured!r}: not a number") from None
+    return Timeouts(connect=min(CONNECT_TIMEOUT, read), read=read, retries=base.retries)
 
 
 @dataclass
@@ -90,6 +147,7 @@ class Cloud:
         self.user_id: str | None = None
         self.catalog: tuple[dict[str, Any], ...] = ()
         self.auth_url = redact(str((region.config.get("auth") or {}).get("auth_url", "?")))
+        self.timeouts = _timeouts(region)
         self._conn: Any = None
 
     @property
@@ -97,6 +155,7 @@ class Cloud:
         if self._conn is None:
             import openstack.connection
 
+            _no_write_retries(self.region)
             self._conn = openstack.connection.Connection(config=self.region)
         conn: openstack.connection.Connection = self._conn
         return conn
@@ -107,6 +166,12 @@ class Cloud:
             "interface": self.region.config.get("interface") or "public",
             "region_name": self.region.region_name or None,
         }
+
+    def endpoint_override(self, service_type: str) -> str | None:
+        """``<service>_endpoint_override`` from clouds.yaml (aliases included), as the SDK's
+        writes use it: reads must go to the same place."""
+        url = self.region.get_endpoint(service_type)
+        return str(url) if url else None
 
     def get(
         self,
@@ -121,10 +186,24 @@ class Cloud:
         kwargs: dict[str, Any] = {
             "endpoint_filter": self._filter(service_type),
             "raise_exc": raise_exc,
+            **self.read_options(),
         }
+        override = self.endpoint_override(service_type)
+        if override:
+            kwargs["endpoint_override"] = override
         if microversion:
             kwargs.update(microversion=microversion, microversion_service_type=service_type)
         return self.session.get(path, params=params, **kwargs)
+
+    def read_options(self) -> dict[str, Any]:
+        """keystoneauth request options of an idempotent read: timeouts and its own retries."""
+        t = self.timeouts
+        return {
+            "timeout": t.pair,
+            "connect_retries": t.retries,
+            "status_code_retries": t.retries,
+            "retriable_status_codes": RETRIABLE_STATUS,
+        }
 
     def list(
         self,
@@ -171,14 +250,24 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
 
     cloud = _cloud_name(name)
     label = cloud or "(OS_* environment)"
+    files = _config_files()
+    for _path, data in files:
+        remember_secrets(data)
+    remember_secrets({k: v for k, v in os.environ.items() if k.startswith("OS_")})
+    if cloud:
+        _check_entry(files, cloud)
     try:
         config = openstack.config.OpenStackConfig()
         region = config.get_one(cloud=cloud, compute_api_version=COMPUTE_MICROVERSION)
+        remember_secrets(region.config)
         if _names_v3(region):
             region = config.get_one(
                 cloud=cloud, compute_api_version=COMPUTE_MICROVERSION, auth_type="v3password"
             )
         session = region.get_session()
+        # requests takes (connect, read): the session's default for every request, the
+        # SDK's writes included
+        session.timeout = _timeouts(region).pair  # type: ignore[assignment]
     except os_exc.ConfigException as exc:
         broken = _broken_config_file()
         if broken:
@@ -188,6 +277,16 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
         raise CloudError(f"clouds.yaml: cannot use cloud {label!r}: {_line(exc)}{hint}") from None
     except ksa_exc.ClientException as exc:
         raise CloudError(f"cloud {label!r}: bad configuration: {_line(exc)}") from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        # a shape the SDK's loader does not expect (it has no schema of its own)
+        where = _defining_file(files, cloud) or "clouds.yaml"
+        missing = re.search(r"required positional argument: '(\w+)'", str(exc))
+        if missing:
+            raise CloudError(
+                f"{where}: clouds.{cloud}.auth.{missing[1]}: missing (the "
+                f"{region_auth_type(files, cloud)} auth type needs it)"
+            ) from None
+        raise CloudError(f"{where}: cloud {label!r}: unusable entry: {_line(exc)}") from None
 
     counter = ApiCounter()
     session.session.hooks["response"].append(counter.hook)
@@ -213,7 +312,145 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
         result.project_id = access.project_id
         result.user_id = access.user_id
         result.catalog = tuple(access.service_catalog.catalog or ())
+        check_catalog(result)
     return result
+
+
+def _no_write_retries(region: Any) -> None:
+    """The SDK's proxies take their retries from the config (openstacksdk retries Glance 5
+    times on 503 by default): a write must not be repeated blindly, so none of them retries.
+    Reads do not go through the proxies but through ``Cloud.get`` with its own retries."""
+    cfg = region.config
+    for key in list(cfg):
+        if key.endswith(("connect_retries", "status_code_retries")):
+            cfg[key] = 0
+    cfg["connect_retries"] = 0
+    cfg["status_code_retries"] = 0
+
+
+# -- clouds.yaml shapes: openstacksdk has no schema, a wrong type ends in an AttributeError deep
+# inside it. These are checked first, and named by file and field (never by value: it may be
+# a secret).
+
+_STRING_FIELDS = ("region_name", "interface", "auth_type", "cacert", "cert", "key", "profile")
+_INTERFACES = ("public", "internal", "admin", "publicURL", "internalURL", "adminURL")
+
+
+def _config_files() -> list[tuple[str, Any]]:
+    """Every clouds.yaml / secure.yaml openstacksdk would read, parsed (unreadable ones left
+    to ``_broken_config_file``)."""
+    import openstack.config.loader as loader
+    import yaml
+
+    candidates = [
+        os.environ.get("OS_CLIENT_CONFIG_FILE", ""),
+        *loader.CONFIG_FILES,
+        os.environ.get("OS_CLIENT_SECURE_FILE", ""),
+        *loader.SECURE_FILES,
+    ]
+    out: list[tuple[str, Any]] = []
+    for path in dict.fromkeys(filter(None, candidates)):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                out.append((path, yaml.safe_load(fh)))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+            continue
+    return out
+
+
+def _defining_file(files: list[tuple[str, Any]], cloud: str | None) -> str | None:
+    for path, data in files:
+        clouds = data.get("clouds") if isinstance(data, dict) else None
+        if isinstance(clouds, dict) and cloud in clouds:
+            return path
+    return files[0][0] if files else None
+
+
+def region_auth_type(files: list[tuple[str, Any]], cloud: str | None) -> str:
+    for _path, data in files:
+        clouds = data.get("clouds") if isinstance(data, dict) else None
+        entry = clouds.get(cloud) if isinstance(clouds, dict) else None
+        if isinstance(entry, dict) and entry.get("auth_type"):
+            return str(entry["auth_type"])
+    return "password"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "a mapping", list: "a list", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)  # fmt: skip
+
+
+def _check_entry(files: list[tuple[str, Any]], cloud: str) -> None:
+    """Raise a CloudError naming file and field when the entry for ``cloud`` (or the
+    ``clouds`` key holding it) has a shape openstacksdk cannot use."""
+    for path, data in files:
+        if not isinstance(data, dict) or "clouds" not in data:
+            continue
+        clouds = data["clouds"]
+        if not isinstance(clouds, dict):
+            raise CloudError(
+                f"{path}: clouds: must be a mapping of cloud names to their settings "
+                f"(it is {_type_name(clouds)})"
+            )
+        if cloud not in clouds:
+            continue
+        entry = clouds[cloud]
+        where = f"{path}: clouds.{cloud}"
+        if not isinstance(entry, dict):
+            raise CloudError(f"{where}: must be a mapping of settings (it is {_type_name(entry)})")
+        auth = entry.get("auth", {})
+        if not isinstance(auth, dict):
+            raise CloudError(f"{where}.auth: must be a mapping (it is {_type_name(auth)})")
+        for key, value in auth.items():
+            if not isinstance(value, str) and not (key.endswith("_id") and isinstance(value, int)):
+                hint = " (quote it)" if isinstance(value, (int, float, bool)) else ""
+                raise CloudError(
+                    f"{where}.auth.{key}: must be a string, not {_type_name(value)}{hint}"
+                )
+        for key in _STRING_FIELDS:
+            if key in entry and not isinstance(entry[key], str):
+                raise CloudError(f"{where}.{key}: must be a string, not {_type_name(entry[key])}")
+        if "interface" in entry and entry["interface"] not in _INTERFACES:
+            raise CloudError(f"{where}.interface: must be one of {', '.join(_INTERFACES[:3])}")
+        if "regions" in entry and not isinstance(entry["regions"], list):
+            raise CloudError(f"{where}.regions: must be a list, not {_type_name(entry['regions'])}")
+        timeout = entry.get("api_timeout")
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            raise CloudError(f"{where}.api_timeout: must be a positive number of seconds")
+        verify = entry.get("verify")
+        if isinstance(verify, str) and not os.path.isfile(os.path.expanduser(verify)):
+            raise CloudError(f"{where}.verify: must be true, false or a CA file (no such file)")
+        if verify is not None and not isinstance(verify, (bool, str)):
+            raise CloudError(f"{where}.verify: must be true, false or a CA file")
+        for key in ("cacert", "cert", "key"):
+            if key in entry and not os.path.isfile(os.path.expanduser(entry[key])):
+                raise CloudError(f"{where}.{key}: {entry[key]}: no such file")
+
+
+def check_catalog(cloud: Cloud) -> None:
+    """A ``region_name`` or ``interface`` no catalog endpoint has would make every request fail
+    with "endpoint not found": say so once, at connect time."""
+    endpoints = [ep for s in cloud.catalog for ep in s.get("endpoints") or ()]
+    if not endpoints:
+        return
+    region = cloud.region.region_name or None
+    regions = sorted({str(ep.get("region_id") or ep.get("region") or "") for ep in endpoints})
+    if region and region not in regions:
+        raise CloudError(
+            f"cloud {cloud.name!r}: region_name {region!r} is not in the service catalog "
+            f"(regions: {', '.join(r for r in regions if r) or 'none'})"
+        )
+    interface = str(cloud.region.config.get("interface") or "public").removesuffix("URL")
+    interfaces = sorted({str(ep.get("interface") or "") for ep in endpoints})
+    if interface not in interfaces:
+        raise CloudError(
+            f"cloud {cloud.name!r}: interface {interface!r} has no endpoint in the service "
+            f"catalog (interfaces: {', '.join(interfaces)})"
+        )
 
 
 def _names_v3(region: Any) -> bool:

@@ -228,9 +228,12 @@ def run_check(args: argparse.Namespace) -> int:
     title = f"SCS conformance of {ev.extra['subject']}"
     emit_to(args.output, ev.findings, args.format, title=title, extra=ev.extra)
     if args.debug:
+        from scs_iaas.cloud.redact import redact
+
         for c in ev.cloud.counter.calls:
             print(
-                f"  {c.method} {c.url} -> {c.status} ({c.seconds * 1000:.0f} ms)", file=sys.stderr
+                redact(f"  {c.method} {c.url} -> {c.status} ({c.seconds * 1000:.0f} ms)"),
+                file=sys.stderr,
             )
         print(
             f"scs-iaas: {ev.cloud.counter.summary()} in {ev.extra['seconds']:.2f} s",
