@@ -79,6 +79,26 @@ def _global_options(argv: list[str]) -> tuple[list[str], bool, float | None]:
         raise SystemExit(2) from None
 
 
+def _quiet_libraries(debug: bool) -> None:
+    """keystoneauth logs each retry as a WARNING ("Retrying in 0.5s"): shown with --debug
+    (secrets masked), not in a normal run, whose output is the one-line result."""
+    import logging
+
+    from scs_iaas.cloud.redact import redact
+
+    class Redacting(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return redact(super().format(record))
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(Redacting("scs-iaas: %(name)s: %(message)s"))
+    for name in ("keystoneauth", "openstack"):
+        log = logging.getLogger(name)
+        log.handlers = [handler]
+        log.propagate = False
+        log.setLevel(logging.WARNING if debug else logging.CRITICAL)
+
+
 def _traceback(exc: BaseException) -> None:
     """--debug: the traceback, with secrets masked like every other output."""
     import traceback
@@ -94,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rest, debug, timeout = _global_options(argv)
     args = parser.parse_args(rest)
     args.debug = args.debug or debug
+    _quiet_libraries(args.debug)
     try:
         if timeout is not None:
             from scs_iaas.cloud.connection import set_timeout

@@ -173,9 +173,7 @@ def _volume_usage(cloud: Cloud, type_ids: list[str]) -> dict[str, int]:
     everyone = "&all_tenants=1" if "admin" in cloud.roles else ""
     for tid in type_ids:
         try:
-            resp = cloud.conn.block_storage.get(
-                f"/volumes?volume_type_id={tid}&limit=1000{everyone}", raise_exc=True
-            )
+            resp = cloud.get("block-storage", f"/volumes?volume_type_id={tid}&limit=1000{everyone}")
             out[tid] = len(resp.json().get("volumes", []))
         except Exception as exc:
             raise api_error(f"listing volumes of type {tid}", exc) from None
@@ -203,9 +201,7 @@ def _read(cloud: Cloud, kinds: set[str]) -> Snapshot:
 
 def _add_servers(cloud: Cloud, snap: Snapshot) -> Snapshot:
     """Servers are read only when the plan needs "in use" (a replacement or a deletion)."""
-    from scs_iaas.cloud.snapshot import read_snapshot
-
-    extra = read_snapshot(cloud, {"servers"})
+    extra = _read(cloud, {"servers"})  # unreadable: stop, "in use" would be unknown
     return replace(
         snap,
         servers=extra.servers,
