@@ -116,7 +116,7 @@ class FaultProxy:
             return
         header, _, rest = head.partition(b"\r\n\r\n")
         lines = header.split(b"\r\n")
-        method, path = (lines[0].decode("latin-1").split(" ") + ["", ""])[:2]
+        method, path = ([*lines[0].decode("latin-1").split(" "), "", ""])[:2]
         fault = self._next_fault(method)
         self.seen.append(Seen(method, path, fault if fault != "status" else str(self._status)))
         if fault == "freeze":

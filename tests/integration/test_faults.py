@@ -126,7 +126,7 @@ def test_check_with_frozen_compute_aborts_only_compute_tests(px):
 
 def test_manage_flavors_with_frozen_compute_stops_in_bounded_time(px):
     px.proxies["compute"].inject("freeze")
-    rc, out, err, took = px.run("manage", "flavors", "--apply", cloud=px.admin)
+    rc, _out, err, took = px.run("manage", "flavors", "--apply", cloud=px.admin)
     assert took < BOUND, took
     assert rc == 2
     line = _one_line(err)
@@ -140,7 +140,7 @@ def test_manage_images_with_frozen_glance_writes_nothing(px, tmp_path):
 
     definitions = _demo_images(tmp_path)
     px.proxies["image"].inject("freeze")
-    rc, out, err, took = px.run(
+    rc, _out, err, took = px.run(
         "manage", "images", "--definitions", str(definitions), "--apply", cloud=px.admin
     )
     assert took < BOUND, took
@@ -166,7 +166,7 @@ def test_upgrade_check_with_frozen_compute_ends_in_one_line(px):
 def test_transient_fault_on_a_read_is_retried(px, mode, status):
     proxy = px.proxies["compute"]
     proxy.inject(mode, 2, status=status)
-    rc, out, err, took = px.run("check", "-f", "json", "--tests", "^scs-0103-", cloud=px.member)
+    rc, out, err, _took = px.run("check", "-f", "json", "--tests", "^scs-0103-", cloud=px.member)
     assert rc in (0, 1), err
     results = _report(out)["results"]
     assert "ABORT" not in set(results.values()), results
@@ -177,7 +177,7 @@ def test_transient_fault_on_a_read_is_retried(px, mode, status):
 def test_a_500_is_not_retried_and_aborts_only_its_kind(px):
     proxy = px.proxies["image"]
     proxy.inject("status", None, status=500)
-    rc, out, err, took = px.run(
+    rc, out, err, _took = px.run(
         "check", "-f", "json", "--tests", "^scs-0104-|^scs-0103-", cloud=px.member
     )
     assert rc in (0, 1), err
@@ -190,7 +190,7 @@ def test_a_500_is_not_retried_and_aborts_only_its_kind(px):
 
 
 def test_list_reads_go_through_the_endpoint_override(px):
-    rc, out, err, _ = px.run(
+    rc, _out, err, _ = px.run(
         "check", "-f", "json", "--tests", "^scs-0103-|^scs-0104-", cloud=px.member
     )
     assert rc in (0, 1), err
