@@ -45,9 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _one_line(exc: BaseException) -> str:
+    """The message on one line, secrets masked, control characters written out (a name from
+    the cloud with an ESC in it must not act on the terminal)."""
     from scs_iaas.cloud.redact import redact
+    from scs_iaas.report.safe import safe_text
 
-    return redact(" ".join(str(exc).split()) or type(exc).__name__)
+    return safe_text(redact(" ".join(str(exc).split()) or type(exc).__name__))
 
 
 def _global_options(argv: list[str]) -> tuple[list[str], bool, float | None]:

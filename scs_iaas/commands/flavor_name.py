@@ -174,6 +174,8 @@ def _read_jsonl(path: str) -> list[str]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{where}: line {number}: not JSON: {exc.msg}") from None
+        except RecursionError:
+            raise InputError(f"{where}: line {number}: JSON nested too deeply") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("name"), str):
             raise InputError(f"{where}: line {number}: expected an object with a string 'name'")
         names.append(obj["name"])

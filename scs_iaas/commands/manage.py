@@ -147,7 +147,16 @@ def _today(text: str | None) -> date:
 
 def run_volume_types(args: argparse.Namespace) -> int:
     from scs_iaas.managers import volume_types as vm
+    from scs_iaas.managers.definitions import name_problem
 
+    for flag, names in (
+        ("--encrypted-name", [args.encrypted_name]),
+        ("--replicated", args.replicated),
+    ):
+        for name in names:
+            problem = name_problem(name)
+            if problem:
+                raise InputError(f"{flag} {name!r}: {problem}")
     if args.definitions:
         base = vm.load_definitions(args.definitions)
     else:

@@ -9,6 +9,7 @@ that the schema sees exactly what the operator typed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -83,8 +84,6 @@ def _schema(name: str) -> dict[str, Any]:
 
 def load(path: str | Path, schema: str) -> Document:
     """Read ``path`` and check it against ``schemas/<schema>.json``; raise InputError if bad."""
-    import jsonschema
-
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -99,7 +98,50 @@ def load(path: str | Path, schema: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         raise InputError(f"{p}:{line}: not valid YAML: {exc.problem or exc}") from None
+    except RecursionError:
+        raise InputError(f"{p}: nested too deeply to be a definition file") from None
     doc = Document(path=str(p), data=data, root=root)
+    try:
+        _refuse_control_names(doc, data, [])
+        _validate(doc, schema)
+    except RecursionError:
+        raise InputError(f"{p}: nested too deeply to be a definition file") from None
+    return doc
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be the name of a resource we create: control characters (NUL, BEL,
+    ESC, …) break reports, terminals and other tools, so none is ever written to a cloud."""
+    m = _CONTROL.search(name)
+    if m:
+        return (
+            f"contains the control character U+{ord(m.group()):04X} at position "
+            f"{m.start() + 1}; names must be printable"
+        )
+    return None
+
+
+def _refuse_control_names(doc: Document, data: Any, where: list[str | int]) -> None:
+    """Every ``name`` in the file, at any depth, checked before anything is planned."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "name" and isinstance(value, str):
+                problem = name_problem(value)
+                if problem:
+                    raise doc.error([*where, key], problem)
+            _refuse_control_names(doc, value, [*where, key])
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _refuse_control_names(doc, value, [*where, i])
+
+
+def _validate(doc: Document, schema: str) -> None:
+    import jsonschema
+
+    data = doc.data
     base = jsonschema.validators.validator_for(_schema(schema))
     # YAML's 1024.0 is a float: JSON Schema would take it for the integer 1024, Nova would not
     strict_ints = base.TYPE_CHECKER.redefine(
@@ -117,7 +159,6 @@ def load(path: str | Path, schema: str) -> Document:
             extra = sorted(set(best.instance) - set(best.schema.get("properties", {})))
             raise doc.error([*where, extra[0]], f"unknown field (known: {_known(best.schema)})")
         raise doc.error(where, _message(best))
-    return doc
 
 
 def _known(schema: Mapping[str, Any]) -> str:

@@ -25,8 +25,13 @@ def emit(
     extra: dict[str, Any] | None = None,
     out: TextIO | None = None,
 ) -> None:
+    from scs_iaas.report.safe import safe_data, safe_text
+
     out = out or sys.stdout
-    extra = extra or {}
+    # names come from the cloud: whatever they hold, every format stays valid (report/safe.py)
+    findings = [safe_data(f) for f in findings]
+    extra = safe_data(extra or {})
+    title = safe_text(title)
     if fmt == "text":
         from scs_iaas.report.table import render_text
 
