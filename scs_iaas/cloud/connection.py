@@ -283,7 +283,7 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
         missing = re.search(r"required positional argument: '(\w+)'", str(exc))
         if missing:
             raise CloudError(
-                f"{where}: clouds.{cloud}.auth.{missing[1]}: missing (the "
+                f"{where}: clouds.{cloud}.auth.{missing[1]} is missing (the "
                 f"{region_auth_type(files, cloud)} auth type needs it)"
             ) from None
         raise CloudError(f"{where}: cloud {label!r}: unusable entry: {_line(exc)}") from None
@@ -391,7 +391,7 @@ def _check_entry(files: list[tuple[str, Any]], cloud: str) -> None:
         clouds = data["clouds"]
         if not isinstance(clouds, dict):
             raise CloudError(
-                f"{path}: clouds: must be a mapping of cloud names to their settings "
+                f"{path}: clouds must be a mapping of cloud names to their settings "
                 f"(it is {_type_name(clouds)})"
             )
         if cloud not in clouds:
@@ -399,36 +399,36 @@ def _check_entry(files: list[tuple[str, Any]], cloud: str) -> None:
         entry = clouds[cloud]
         where = f"{path}: clouds.{cloud}"
         if not isinstance(entry, dict):
-            raise CloudError(f"{where}: must be a mapping of settings (it is {_type_name(entry)})")
+            raise CloudError(f"{where} must be a mapping of settings (it is {_type_name(entry)})")
         auth = entry.get("auth", {})
         if not isinstance(auth, dict):
-            raise CloudError(f"{where}.auth: must be a mapping (it is {_type_name(auth)})")
+            raise CloudError(f"{where}.auth must be a mapping (it is {_type_name(auth)})")
         for key, value in auth.items():
             if not isinstance(value, str) and not (key.endswith("_id") and isinstance(value, int)):
                 hint = " (quote it)" if isinstance(value, (int, float, bool)) else ""
                 raise CloudError(
-                    f"{where}.auth.{key}: must be a string, not {_type_name(value)}{hint}"
+                    f"{where}.auth.{key} must be a string, not {_type_name(value)}{hint}"
                 )
         for key in _STRING_FIELDS:
             if key in entry and not isinstance(entry[key], str):
-                raise CloudError(f"{where}.{key}: must be a string, not {_type_name(entry[key])}")
+                raise CloudError(f"{where}.{key} must be a string, not {_type_name(entry[key])}")
         if "interface" in entry and entry["interface"] not in _INTERFACES:
-            raise CloudError(f"{where}.interface: must be one of {', '.join(_INTERFACES[:3])}")
+            raise CloudError(f"{where}.interface must be one of {', '.join(_INTERFACES[:3])}")
         if "regions" in entry and not isinstance(entry["regions"], list):
-            raise CloudError(f"{where}.regions: must be a list, not {_type_name(entry['regions'])}")
+            raise CloudError(f"{where}.regions must be a list, not {_type_name(entry['regions'])}")
         timeout = entry.get("api_timeout")
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
-            raise CloudError(f"{where}.api_timeout: must be a positive number of seconds")
+            raise CloudError(f"{where}.api_timeout must be a positive number of seconds")
         verify = entry.get("verify")
         if isinstance(verify, str) and not os.path.isfile(os.path.expanduser(verify)):
-            raise CloudError(f"{where}.verify: must be true, false or a CA file (no such file)")
+            raise CloudError(f"{where}.verify must be true, false or a CA file (no such file)")
         if verify is not None and not isinstance(verify, (bool, str)):
-            raise CloudError(f"{where}.verify: must be true, false or a CA file")
+            raise CloudError(f"{where}.verify must be true, false or a CA file")
         for key in ("cacert", "cert", "key"):
             if key in entry and not os.path.isfile(os.path.expanduser(entry[key])):
-                raise CloudError(f"{where}.{key}: {entry[key]}: no such file")
+                raise CloudError(f"{where}.{key} names a file that does not exist: {entry[key]}")
 
 
 def check_catalog(cloud: Cloud) -> None:
