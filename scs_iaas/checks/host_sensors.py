@@ -7,6 +7,8 @@ hddtemp left Debian, drivetemp is how disk temperatures reach hwmon and node_exp
 
 from __future__ import annotations
 
+import math
+
 from scs_iaas.findings import Finding, Status
 from scs_iaas.host.hwmon import HwmonFacts
 
@@ -40,6 +42,13 @@ def check(facts: HwmonFacts) -> list[Finding]:
             if chip.block_device:
                 where += f" ({chip.block_device})"
             unit = UNITS[s.kind]
+            if math.isnan(s.value):
+                reason = f"{s.sensor}_input does not read as a number: the sensor is not trusted"
+                fix = "check the driver of this chip (dmesg); a broken sensor hides overheating"
+                findings.append(
+                    _finding(Status.WARN, reason, where, fix, chip=chip.chip, sensor=s.sensor)
+                )
+                continue
             if s.kind == "temp":
                 temps += 1
                 if hottest is None or s.value > hottest[0]:

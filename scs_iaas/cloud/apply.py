@@ -30,6 +30,11 @@ COMPUTE_MV = "2.86"  # Nova validates extra specs from 2.86 on
 CHUNK = 4 * 1024 * 1024
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 PROGRESS_MIN = 16 * 1024 * 1024  # show a bar only for uploads bigger than this (or unknown)
+# Everything scs-iaas creates carries this mark (a flavor or volume type extra spec, an image
+# property), so that `demo --fresh` removes only what scs-iaas made and never a look-alike of
+# someone else's. Its namespace is neither Nova's nor Cinder's (both leave unknown scoped keys
+# alone: no validation, no scheduling filter) nor the scs: one the flavor manager owns.
+CREATED_MARK = "scs-iaas:created"
 
 
 # -- streaming with verification ----------------------------------------------------------
@@ -259,7 +264,7 @@ def _spec_mv(specs: Mapping[str, Any]) -> str:
     """Nova validates extra specs at 2.86, but only in its own namespaces (hw:, trait:, …);
     keys in others, like scs:*, pass unchecked. The check costs ~55 ms per request on a small
     cloud, so specs that are all scs:* are sent at 2.61: the result is the same, 5x faster."""
-    return COMPUTE_MV if any(not k.startswith("scs:") for k in specs) else "2.61"
+    return COMPUTE_MV if any(not k.startswith(("scs:", "scs-iaas:")) for k in specs) else "2.61"
 
 
 def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
@@ -275,15 +280,16 @@ def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
         body["description"] = p["description"]
     resp = _nova(cloud, "POST", "/flavors", f"create flavor {a.name}", json={"flavor": body})
     fid = str(_json(resp)["flavor"]["id"])
-    if p.get("extra_specs"):
+    specs = {**(p.get("extra_specs") or {}), CREATED_MARK: "true"}
+    if specs:
         try:
             _nova(
                 cloud,
                 "POST",
                 f"/flavors/{fid}/os-extra_specs",
                 f"set extra specs of flavor {a.name}",
-                json={"extra_specs": dict(p["extra_specs"])},
-                microversion=_spec_mv(p["extra_specs"]),
+                json={"extra_specs": specs},
+                microversion=_spec_mv(specs),
             )
         except CloudError as exc:  # e.g. Nova's validation refused a spec: keep no half flavor
             with contextlib.suppress(CloudError):
@@ -360,8 +366,7 @@ def _vtype_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
         "description": p["description"],
         "os-volume-type-access:is_public": bool(p["is_public"]),
     }
-    if p.get("extra_specs"):
-        body["extra_specs"] = dict(p["extra_specs"])
+    body["extra_specs"] = {**(p.get("extra_specs") or {}), CREATED_MARK: "true"}
     resp = _cinder(
         cloud, "POST", "/types", f"create volume type {a.name}", json={"volume_type": body}
     )
@@ -461,6 +466,7 @@ def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
         NAME_PROP: props[NAME_PROP],
         "image_build_date": props["image_build_date"],
         PENDING_PROP: "true",
+        CREATED_MARK: "true",
     }
     source = open_source(p["url"])  # fail on a bad source before anything is created
     try:

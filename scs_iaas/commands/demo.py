@@ -49,7 +49,8 @@ def register(sub: Any) -> None:
         "--fresh",
         action="store_true",
         help="first remove the standard flavors, the demo images and the encrypted volume type "
-        "(when unused), so the story starts from an empty cloud again",
+        "that scs-iaas created (marked scs-iaas:created) and nothing uses, so the story starts "
+        "from an empty cloud again",
     )
     p.set_defaults(func=run)
 
@@ -142,29 +143,52 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _empty(admin_cloud: str) -> int:
-    """Delete what the managers create (flavors, demo images, encrypted type) when unused."""
+    """Delete what the demo's managers created: the standard flavors, the demo images and the
+    encrypted type, but only those that carry scs-iaas's creation mark (someone else's
+    ``Ubuntu 24.04`` stays) and only when nothing uses them (all projects' servers and
+    volumes are read first; an unreadable list stops before any delete)."""
+    from scs_iaas.cloud.apply import CREATED_MARK
     from scs_iaas.cloud.connection import connect
+    from scs_iaas.cloud.snapshot import read_snapshot
+    from scs_iaas.errors import CloudError
     from scs_iaas.standards.flavors import standard_flavors
 
-    conn = connect(admin_cloud).conn
-    used_flavors = {
-        (s.flavor or {}).get("original_name") for s in conn.compute.servers(all_projects=True)
-    }
-    names = {f.name for f in standard_flavors("all")} - used_flavors
+    cloud = connect(admin_cloud)
+    kinds = {"flavors", "images", "volume_types", "servers"}
+    snap = read_snapshot(cloud, kinds)
+    for kind in sorted(kinds & set(snap.errors)):
+        raise CloudError(f"demo --fresh: {snap.errors[kind]}; nothing was deleted")
+    volumes = cloud.list("block-storage", "/volumes/detail", "volumes", params={"all_tenants": 1})
+    used_flavors = {s.flavor_name for s in snap.servers}
+    used_images = {s.image_id for s in snap.servers}
+    used_types = {str(v.get("volume_type")) for v in volumes}
+    standard = {f.name for f in standard_flavors("all")}
+    demo_images = tuple(entry[0] for entry in DEMO_IMAGES)
+    conn = cloud.conn
     n = 0
-    for flavor in conn.compute.flavors(is_public=None):
-        if flavor.name in names:
-            conn.compute.delete_flavor(flavor)
-            n += 1
-    for image in conn.image.images():
-        if image.name.startswith(tuple(entry[0] for entry in DEMO_IMAGES)):
-            conn.image.delete_image(image.id)
-            n += 1
-    for vtype in conn.block_storage.types():
-        if vtype.name == "LUKS" and not list(
-            conn.block_storage.volumes(all_projects=True, volume_type=vtype.id)
+    for flavor in snap.flavors:
+        if (
+            flavor.name in standard
+            and flavor.extra_specs.get(CREATED_MARK)
+            and flavor.name not in used_flavors
         ):
-            conn.block_storage.delete_type(vtype.id)
+            conn.compute.delete_flavor(flavor.id, ignore_missing=True)
+            n += 1
+    for image in snap.images:
+        if (
+            image.name.startswith(demo_images)
+            and image.properties.get(CREATED_MARK)
+            and image.id not in used_images
+        ):
+            conn.image.delete_image(image.id, ignore_missing=True)
+            n += 1
+    for vtype in snap.volume_types:
+        if (
+            vtype.name == "LUKS"
+            and vtype.extra_specs.get(CREATED_MARK)
+            and not {vtype.name, vtype.id} & used_types
+        ):
+            conn.block_storage.delete_type(vtype.id, ignore_missing=True)
             n += 1
     return n
 

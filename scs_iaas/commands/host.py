@@ -143,9 +143,14 @@ def host_root(path: str) -> Any:
 
     if not path or not Path(path).is_dir():
         raise InputError(f"--root {path!r}: not a directory")
-    if not (Path(path) / "proc" / "cpuinfo").is_file():
+    cpuinfo = Path(path) / "proc" / "cpuinfo"
+    if not cpuinfo.is_file():
         raise InputError(f"--root {path}: not a host tree (no proc/cpuinfo under it)")
-    return HostRoot.of(path)
+    root = HostRoot.of(path)
+    text = root.read("/proc/cpuinfo")
+    if text is None or "\x00" in text or "\ufffd" in text:
+        raise InputError(f"--root {path}: proc/cpuinfo is not text (binary or not UTF-8)")
+    return root
 
 
 def host_check(

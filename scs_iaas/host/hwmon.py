@@ -8,6 +8,7 @@ with node_exporter's own ``node_hwmon_*`` series.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -114,9 +115,12 @@ def _read_sensors(root: HostRoot, base: str) -> list[Sensor]:
         kind, index = m[1], m[2]
         sensor = f"{kind}{index}"
         scale = {"temp": 1000.0, "fan": 1.0, "in": 1000.0}[kind]
+        raw = root.read_value(f"{base}/{entry}")
+        if raw is None:
+            continue  # a sensor that cannot be read right now (ENODATA from a sleeping disk)
         value = _milli(root, f"{base}/{entry}", scale)
         if value is None:
-            continue  # a sensor that cannot be read right now (ENODATA from a sleeping disk)
+            value = math.nan  # read, but not a number ("NaN", garbage): judged, not dropped
         sensors.append(
             Sensor(
                 kind=kind,

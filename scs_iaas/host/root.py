@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,11 +48,22 @@ class HostRoot:
         return self.path / absolute.lstrip("/")
 
     def read(self, absolute: str) -> str | None:
-        """The file's text, or None when it is missing or unreadable (permissions, EIO)."""
+        """The file's text, or None when it is missing, unreadable (permissions, EIO) or not a
+        regular file: a FIFO planted where ``/proc/self/mountinfo`` should be would block a
+        plain open forever, so the file is opened non-blocking and its type checked first."""
         try:
-            return self.file(absolute).read_text(encoding="utf-8", errors="replace")
+            fd = os.open(self.file(absolute), os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
         except (OSError, ValueError):
             return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                return fh.read().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
     def read_value(self, absolute: str) -> str | None:
         """A one-value sysfs file, stripped."""

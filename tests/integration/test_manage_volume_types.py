@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from scs_iaas.box import BoxInfo
+from scs_iaas.cloud.apply import CREATED_MARK
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +79,7 @@ def test_definitions_drift_fixed(
     assert enc.description == "[scs:encrypted] test encrypted"
     assert encryption(admin_conn, enc.id) == LUKS
     assert rep.description == "[scs:replicated] test replicated"
-    assert rep.extra_specs == {"scs_iaas_test": "yes"}
+    assert rep.extra_specs == {"scs_iaas_test": "yes", CREATED_MARK: "true"}
     # drift by hand: description rewritten, encryption changed
     admin_conn.block_storage.update_type(enc, description="[scs:replicated] wrong")
     admin_conn.block_storage.update_type_encryption(volume_type=enc, cipher="aes-cbc-essiv:sha256")
