@@ -95,6 +95,16 @@ class BoxStatus:
     def stopped(self) -> bool:
         return not any(s.alive for s in self.services)
 
+    @property
+    def only_dead(self) -> tuple[str, ...]:
+        """The processes to start again when some died and every living one answers: those
+        alone (restarting all of them, MariaDB included, for one dead API costs a minute
+        and every client's connections). Empty when a full restart is needed instead."""
+        dead = tuple(s.name for s in self.services if not s.alive)
+        if self.stopped or not dead or any(s.alive and s.answering is False for s in self.services):
+            return ()
+        return dead
+
 
 def http_answers(url: str, timeout: float = 2.0) -> bool:
     """An API answers when it returns 200, 300 (version list) or 401 (needs a token)."""
@@ -175,6 +185,8 @@ class Box:
             current = self.status(probe_rpc=False)
             if current.all_alive and self._answers_soon(current, ANSWER_GRACE):
                 self.console.print(f"box already running ({self.home})")
+                return self.info()
+            if current.only_dead and self._restart(current.only_dead):
                 return self.info()
             if not current.stopped:
                 self.console.print("box partly running: stopping it first")
@@ -417,6 +429,21 @@ class Box:
                     f"(log: {log})"
                 )
             time.sleep(0.25)
+
+    def _restart(self, names: tuple[str, ...]) -> bool:
+        """Start only the dead processes ``names`` and wait until they answer; False when
+        one does not (then the caller restarts the whole box)."""
+        todo = [svc for svc in self.services() if svc.name in names]
+        self.console.print(f"box partly running: starting {', '.join(names)} again")
+        for svc in todo:
+            self._spawn(svc)
+        try:
+            for svc in todo:
+                self._wait(svc, functools.partial(self._answers, svc), todo)
+        except ScsIaasError as exc:
+            self.console.print(f"{exc}: restarting the whole box")
+            return False
+        return True
 
     def _died(self, svc: Service) -> None:
         log = self.paths.logfile(svc.name)

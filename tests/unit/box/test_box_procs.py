@@ -63,3 +63,29 @@ def test_a_big_log_is_rotated_once(tmp_path: Path) -> None:
     assert not log.exists()
     assert (tmp_path / "svc.log.1").read_text() == "x" * 100
     procs.rotate(tmp_path / "missing.log", limit=10)
+
+
+def _status(*states: tuple[str, bool, bool | None]):
+    from scs_iaas.box.box import BoxStatus, ServiceState
+
+    return BoxStatus(
+        Path("/box"),
+        tuple(ServiceState(n, 1 if a else None, None, a, ans) for n, a, ans in states),
+        "",
+    )
+
+
+def test_box_up_starts_only_the_dead_service_when_the_rest_answers() -> None:
+    one_dead = _status(
+        ("mariadb", True, True), ("keystone", True, True), ("nova-api", False, False)
+    )
+    assert one_dead.only_dead == ("nova-api",)
+    worker_dead = _status(("mariadb", True, True), ("nova-compute", False, None))
+    assert worker_dead.only_dead == ("nova-compute",)
+
+
+def test_box_up_restarts_everything_when_a_living_process_does_not_answer() -> None:
+    hung = _status(("mariadb", True, False), ("keystone", True, True), ("nova-api", False, False))
+    assert hung.only_dead == ()
+    assert _status(("mariadb", False, False), ("keystone", False, False)).only_dead == ()
+    assert _status(("mariadb", True, True)).only_dead == ()  # nothing dead: nothing to start
