@@ -147,13 +147,32 @@ def _empty(admin_cloud: str) -> int:
     encrypted type, but only those that carry scs-iaas's creation mark (someone else's
     ``Ubuntu 24.04`` stays) and only when nothing uses them (all projects' servers and
     volumes are read first; an unreadable list stops before any delete)."""
-    from scs_iaas.cloud.apply import CREATED_MARK
     from scs_iaas.cloud.connection import connect
-    from scs_iaas.cloud.snapshot import read_snapshot
-    from scs_iaas.errors import CloudError
     from scs_iaas.standards.flavors import standard_flavors
 
     cloud = connect(admin_cloud)
+    targets = fresh_targets(
+        cloud,
+        flavor_names={f.name for f in standard_flavors("all")},
+        image_prefixes=tuple(entry[0] for entry in DEMO_IMAGES),
+        type_names={"LUKS"},
+    )
+    return delete_targets(cloud, targets)
+
+
+def fresh_targets(
+    cloud: Any,
+    *,
+    flavor_names: set[str],
+    image_prefixes: tuple[str, ...],
+    type_names: set[str],
+) -> list[tuple[str, str, str]]:
+    """(kind, id, name) of every flavor, image and volume type with one of these names that
+    scs-iaas created (``scs-iaas:created``) and no server or volume of any project uses."""
+    from scs_iaas.cloud.apply import CREATED_MARK
+    from scs_iaas.cloud.snapshot import read_snapshot
+    from scs_iaas.errors import CloudError
+
     kinds = {"flavors", "images", "volume_types", "servers"}
     snap = read_snapshot(cloud, kinds)
     for kind in sorted(kinds & set(snap.errors)):
@@ -162,35 +181,38 @@ def _empty(admin_cloud: str) -> int:
     used_flavors = {s.flavor_name for s in snap.servers}
     used_images = {s.image_id for s in snap.servers}
     used_types = {str(v.get("volume_type")) for v in volumes}
-    standard = {f.name for f in standard_flavors("all")}
-    demo_images = tuple(entry[0] for entry in DEMO_IMAGES)
+    out = [
+        ("flavor", f.id, f.name)
+        for f in snap.flavors
+        if f.name in flavor_names and f.extra_specs.get(CREATED_MARK) and f.name not in used_flavors
+    ]
+    out += [
+        ("image", i.id, i.name)
+        for i in snap.images
+        if i.name.startswith(image_prefixes)
+        and i.properties.get(CREATED_MARK)
+        and i.id not in used_images
+    ]
+    out += [
+        ("volume type", t.id, t.name)
+        for t in snap.volume_types
+        if t.name in type_names
+        and t.extra_specs.get(CREATED_MARK)
+        and not {t.name, t.id} & used_types
+    ]
+    return out
+
+
+def delete_targets(cloud: Any, targets: list[tuple[str, str, str]]) -> int:
     conn = cloud.conn
-    n = 0
-    for flavor in snap.flavors:
-        if (
-            flavor.name in standard
-            and flavor.extra_specs.get(CREATED_MARK)
-            and flavor.name not in used_flavors
-        ):
-            conn.compute.delete_flavor(flavor.id, ignore_missing=True)
-            n += 1
-    for image in snap.images:
-        if (
-            image.name.startswith(demo_images)
-            and image.properties.get(CREATED_MARK)
-            and image.id not in used_images
-        ):
-            conn.image.delete_image(image.id, ignore_missing=True)
-            n += 1
-    for vtype in snap.volume_types:
-        if (
-            vtype.name == "LUKS"
-            and vtype.extra_specs.get(CREATED_MARK)
-            and not {vtype.name, vtype.id} & used_types
-        ):
-            conn.block_storage.delete_type(vtype.id, ignore_missing=True)
-            n += 1
-    return n
+    delete = {
+        "flavor": conn.compute.delete_flavor,
+        "image": conn.image.delete_image,
+        "volume type": conn.block_storage.delete_type,
+    }
+    for kind, rid, _name in targets:
+        delete[kind](rid, ignore_missing=True)
+    return len(targets)
 
 
 def _demo_images(home: Path) -> Path:
