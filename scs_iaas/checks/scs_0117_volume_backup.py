@@ -59,20 +59,53 @@ def run(ctx: Context) -> list[Finding]:
                     bs.wait_for_delete(res, wait=WAIT)
 
 
+# states a backup or volume leaves by itself; deleting in one of them is refused (HTTP 400)
+BUSY = {"creating", "backing-up", "restoring", "restoring-backup", "downloading", "deleting"}
+CLEANUP_WAIT = 120  # seconds to wait for one busy leftover to settle before deleting it
+
+
 def cleanup(cloud: Any, prefix: str) -> int:
+    """Delete leftover backups, then volumes, named ``prefix*``. One still busy (a backup
+    still ``creating`` when its run was killed) is waited for, boundedly, then deleted; one
+    that does not settle or cannot be deleted is named and left for the next --cleanup:
+    the rest is still cleaned up."""
+    import sys
+
+    from openstack import exceptions as os_exc
+
     bs = cloud.conn.block_storage
     n = 0
-    for b in bs.backups():
-        if (b.name or "").startswith(prefix):
-            bs.delete_backup(b, ignore_missing=True)
+    for kind, items, delete in (
+        ("backup", bs.backups, bs.delete_backup),
+        ("volume", bs.volumes, bs.delete_volume),
+    ):
+        for res in items():
+            if not (res.name or "").startswith(prefix):
+                continue
+            try:
+                if res.status in BUSY:
+                    res = bs.wait_for_status(
+                        res, "available", failures=["error"], wait=CLEANUP_WAIT
+                    )
+            except os_exc.ResourceFailure:
+                pass  # in "error": deletable
+            except os_exc.ResourceTimeout:
+                print(
+                    f"scs-iaas: {kind} {res.name} still {res.status} after {CLEANUP_WAIT} s: "
+                    "left for the next --cleanup",
+                    file=sys.stderr,
+                )
+                continue
+            try:
+                delete(res, ignore_missing=True)
+            except os_exc.SDKException as exc:  # name it, go on with the others
+                print(
+                    f"scs-iaas: cannot delete {kind} {res.name}: {' '.join(str(exc).split())}",
+                    file=sys.stderr,
+                )
+                continue
             with contextlib.suppress(Exception):
-                bs.wait_for_delete(b, wait=WAIT)
-            n += 1
-    for v in bs.volumes():
-        if (v.name or "").startswith(prefix):
-            bs.delete_volume(v, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(v, wait=WAIT)
+                bs.wait_for_delete(res, wait=WAIT)
             n += 1
     return n
 

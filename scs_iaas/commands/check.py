@@ -266,10 +266,17 @@ def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:
 def _cleanup(cloud: Any) -> int:
     from scs_iaas.checks import runner
     from scs_iaas.checks.base import RESOURCE_PREFIX as prefix
+    from scs_iaas.cloud.redact import redact
 
     total = 0
+    failed = 0
     for check in runner.all_checks():
         if check.cleanup is not None:
-            total += check.cleanup(cloud, prefix)
+            try:  # one API that cannot be cleaned does not keep the others from it
+                total += check.cleanup(cloud, prefix)
+            except Exception as exc:
+                failed += 1
+                why = redact(" ".join(str(exc).split()) or type(exc).__name__)
+                print(f"scs-iaas: {check.name}: cleanup failed: {why}", file=sys.stderr)
     print(f"deleted {total} leftover resource(s) named {prefix}*")
-    return 0
+    return 2 if failed else 0
