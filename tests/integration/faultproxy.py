@@ -7,7 +7,8 @@ test clouds.yaml points at it) and, per request, either forwards it or injects a
   connection and the proxy sees each one);
 - ``freeze``: accept the connection and the request, never answer (a hung API process);
 - ``status``: answer with an HTTP status (503, 500, …) without asking the service;
-- ``reset``: read the request, then close with a TCP RST (SO_LINGER 0).
+- ``reset``: read the request, then close with a TCP RST (SO_LINGER 0);
+- ``delay``: forward after ``delay`` seconds (a slow but healthy API).
 
 ``inject(mode, count)`` applies a fault to the next ``count`` requests (then ``pass`` again);
 ``count=None`` keeps it until the next call; ``method`` limits it to e.g. POSTs. The proxy only ever touches its own sockets:
@@ -20,6 +21,7 @@ import contextlib
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 
@@ -40,6 +42,7 @@ class FaultProxy:
     _status: int = 503
     _left: int | None = None
     _method: str | None = None
+    _delay: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _held: list[socket.socket] = field(default_factory=list)
@@ -56,12 +59,19 @@ class FaultProxy:
         return f"http://{self.host}:{self.port}"
 
     def inject(
-        self, mode: str, count: int | None = None, *, status: int = 503, method: str | None = None
+        self,
+        mode: str,
+        count: int | None = None,
+        *,
+        status: int = 503,
+        method: str | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Fault the next ``count`` requests (of ``method`` only, when given)."""
-        assert mode in ("pass", "freeze", "status", "reset"), mode
+        assert mode in ("pass", "freeze", "status", "reset", "delay"), mode
         with self._lock:
             self._mode, self._left, self._status, self._method = mode, count, status, method
+            self._delay = delay
             if mode != "freeze":
                 self._release()
 
@@ -136,6 +146,8 @@ class FaultProxy:
             )
             client.close()
             return
+        if fault == "delay":
+            time.sleep(self._delay)
         kept = [line for line in lines if not line.lower().startswith(b"connection:")]
         request = b"\r\n".join([*kept, b"Connection: close"]) + b"\r\n\r\n" + rest
         try:

@@ -238,3 +238,33 @@ def _delete_flavor(px, name: str) -> None:
     for f in conn.compute.flavors(is_public=None):
         if f.name == name:
             conn.compute.delete_flavor(f)
+
+
+def test_a_slow_but_healthy_api_is_not_cut_off(px):
+    """Every list answer of Nova takes 1.5 s, under the read timeout: nothing ABORTs."""
+    proxy = px.proxies["compute"]
+    proxy.inject("delay", None, delay=1.5)
+    rc, out, err, took = px.run("check", "-f", "json", "--tests", "^scs-0103-", cloud=px.member)
+    assert rc in (0, 1), err
+    assert "ABORT" not in set(_report(out)["results"].values())
+    assert not [s for s in proxy.seen if s.fault not in ("delay",)]
+    assert took >= 1.5
+
+
+def test_keystone_reset_on_the_token_request_is_retried(px, box):
+    """The token request is a read of sorts (a second token harms nothing): a reset of the
+    connection to Keystone is retried too."""
+    config = yaml.safe_load(px.clouds_yaml.read_text())
+    entry = config["clouds"][px.member]
+    auth_url = urlsplit(entry["auth"]["auth_url"])
+    keystone = FaultProxy(auth_url.port or 80).start()
+    try:
+        entry["auth"]["auth_url"] = keystone.url + auth_url.path
+        px.clouds_yaml.write_text(yaml.safe_dump(config))
+        keystone.inject("reset", 1, method="POST")
+        rc, _out, err, _ = px.run("check", "-f", "json", "--tests", "^scs-0103-", cloud=px.member)
+        assert rc in (0, 1), err
+        posts = [s for s in keystone.seen if s.method == "POST"]
+        assert [s.fault for s in posts[:2]] == ["reset", "pass"]
+    finally:
+        keystone.close()
