@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import cache
 
 from scs_iaas.checks.base import Check, Context
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 
 @cache
@@ -68,7 +68,7 @@ def run_checks(
     for check in checks:
         missing = sorted(k for k in check.needs - check.tolerates if k in ctx.snapshot.errors)
         if missing:
-            reason = "; ".join(ctx.snapshot.errors[k] for k in missing)
+            reason = "; ".join(str(ctx.snapshot.errors[k]) for k in missing)
             out = [t.aborted(f"could not read the cloud: {reason}") for t in check.tests]
         else:
             try:

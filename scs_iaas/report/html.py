@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 _ORDER = {Status.ABORT: 0, Status.FAIL: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
 _CSS = """

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 STYLE = {
     Status.PASS: "green",

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 Target = Literal["main", "recommended", "preview"]
 TargetVerdictName = Literal["PASS", "FAIL", "TENTATIVE"]

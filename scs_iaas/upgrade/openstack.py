@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 from scs_iaas.upgrade import releases as rel
 from scs_iaas.upgrade.releases import RELEASES, Release
 
@@ -445,7 +445,7 @@ def judge(
     when a range straddles the answer (one candidate may step, another may not) the path finding
     is a WARN that names both.
     """
-    from scs_iaas.findings import Status
+    from scs_iaas.model.findings import Status
 
     out: list[Finding] = []
     if not det.services:
