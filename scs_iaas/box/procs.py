@@ -15,7 +15,6 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,22 +146,16 @@ def terminate(procs: Iterable[psutil.Process], timeout: float = 30.0) -> list[st
     for proc in tops:
         with contextlib.suppress(psutil.Error):
             proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(_running(p) for p in tops):
-        time.sleep(0.2)
-    if not any(_running(p) for p in tops):
+    _gone, alive = psutil.wait_procs(tops, timeout=timeout)
+    if not alive:
         # descendants get a short grace period of their own after their parent is gone
-        grace = time.monotonic() + 3.0
-        while time.monotonic() < grace and any(_running(p) for p in family):
-            time.sleep(0.2)
+        psutil.wait_procs(family, timeout=3.0)
     killed = [p for p in family if _running(p)]
     described = [describe(p) for p in killed]
     for proc in killed:
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    gone = time.monotonic() + 2.0
-    while time.monotonic() < gone and any(_running(p) for p in killed):
-        time.sleep(0.05)
+    psutil.wait_procs(killed, timeout=2.0)
     return described
 
 

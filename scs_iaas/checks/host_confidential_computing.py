@@ -16,7 +16,6 @@ from scs_iaas.model.findings import Finding, Status
 
 STANDARD = "scs-iaas-host"
 VERSION = "v1"
-TITLE = "Confidential computing available to Nova guests"
 
 
 @dataclass(frozen=True)

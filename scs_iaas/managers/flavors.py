@@ -19,7 +19,6 @@ from scs_iaas.model.plan import Action, FlavorChange, FlavorSpec, Op, Plan, froz
 from scs_iaas.model.snapshot import FlavorRec, Snapshot
 
 KIND = "flavor"
-SETS = ("mandatory", "recommended", "all")
 MANAGED_PREFIX = "scs:"  # extra-spec keys we own: stale ones are removed
 
 
