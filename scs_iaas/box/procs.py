@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,11 @@ def spawn(
     child.returncode = 0
     proc = psutil.Process(child.pid)
     pidfile.write_text(PidRecord(child.pid, proc.create_time()).render())
+    # until the child has exec'd it still shows our environment, without the marker: wait
+    # (briefly) so that whoever looks for the box's processes next finds it
+    deadline = time.monotonic() + 2.0
+    while not owned_by(proc, owner) and _running(proc) and time.monotonic() < deadline:
+        time.sleep(0.005)
     return proc
 
 
