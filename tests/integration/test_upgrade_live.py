@@ -175,7 +175,7 @@ def test_a_refused_token_is_an_error_not_missing_services(box, tmp_path):
 
     config = yaml.safe_load(Path(box.clouds_yaml).read_text())
     entry = config["clouds"][box.member_cloud]
-    entry["auth"]["password"] = "not-the-password"  # noqa: S105 - a wrong one on purpose
+    entry["auth"]["password"] = "not-the-password"
     wrong = tmp_path / "clouds.yaml"
     wrong.write_text(yaml.safe_dump({"clouds": {"wrong": entry}}))
 
