@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.hwmon import HwmonFacts
+from scs_iaas.model.findings import Finding, Status
 
 ID = "scs-iaas-host-sensors"
 STANDARD = "scs-iaas-host"

@@ -238,8 +238,11 @@ def _cloud_name(name: str | None) -> str | None:
     return name or os.environ.get("OS_CLOUD") or None
 
 
-def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
-    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``).
+def connect(
+    name: str | None = None, *, authenticate: bool = True, config_file: str | None = None
+) -> Cloud:
+    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``), from
+    ``config_file`` when given (else openstacksdk's search path for clouds.yaml).
 
     Authenticates at once (one token request) so that a wrong entry, a wrong password or an
     unreachable Keystone is reported here, in one line, before any work starts.
@@ -250,14 +253,16 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
 
     cloud = _cloud_name(name)
     label = cloud or "(OS_* environment)"
-    files = _config_files()
+    files = _config_files(config_file)
     for _path, data in files:
         remember_secrets(data)
     remember_secrets({k: v for k, v in os.environ.items() if k.startswith("OS_")})
     if cloud:
         _check_entry(files, cloud)
     try:
-        config = openstack.config.OpenStackConfig()
+        config = openstack.config.OpenStackConfig(
+            config_files=[config_file] if config_file else None
+        )
         region = config.get_one(cloud=cloud, compute_api_version=COMPUTE_MICROVERSION)
         remember_secrets(region.config)
         if _names_v3(region):
@@ -336,13 +341,14 @@ _STRING_FIELDS = ("region_name", "interface", "auth_type", "cacert", "cert", "ke
 _INTERFACES = ("public", "internal", "admin", "publicURL", "internalURL", "adminURL")
 
 
-def _config_files() -> list[tuple[str, Any]]:
+def _config_files(config_file: str | None = None) -> list[tuple[str, Any]]:
     """Every clouds.yaml / secure.yaml openstacksdk would read, parsed (unreadable ones left
     to ``_broken_config_file``)."""
     import openstack.config.loader as loader
     import yaml
 
     candidates = [
+        config_file or "",
         os.environ.get("OS_CLIENT_CONFIG_FILE", ""),
         *loader.CONFIG_FILES,
         os.environ.get("OS_CLIENT_SECURE_FILE", ""),

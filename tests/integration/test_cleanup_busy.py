@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from scs_iaas.checks.scs_0117_volume_backup import cleanup
+from scs_iaas.cloud.probes import cleanup
 
 pytestmark = pytest.mark.integration
 
@@ -28,10 +28,11 @@ def test_cleanup_waits_for_a_creating_backup_then_deletes_it(box, member_conn):
     backup = bs.create_backup(volume_id=vol.id, name=f"{prefix}backup")
     status = bs.get_backup(backup.id).status
     started = time.monotonic()
-    deleted = cleanup(connect(box.member_cloud), prefix)
+    problems: list[str] = []
+    deleted = cleanup(connect(box.member_cloud), prefix, problems)
     took = time.monotonic() - started
     leftovers = [b for b in bs.backups() if (b.name or "").startswith(prefix)]
     leftovers += [v for v in bs.volumes() if (v.name or "").startswith(prefix)]
-    assert deleted == 2 and leftovers == [], (status, deleted, leftovers)
+    assert deleted == 2 and leftovers == [] and problems == [], (status, deleted, leftovers)
     assert took < 2 * 120 + 60
     print(f"backup was {status!r} when the cleanup started; cleaned in {took:.1f} s")

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 from scs_iaas.report import FORMATS, emit
 from scs_iaas.report.safe import safe_text
 
