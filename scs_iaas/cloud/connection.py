@@ -273,6 +273,10 @@ def connect(
         # requests takes (connect, read): the session's default for every request, the
         # SDK's writes included
         session.timeout = _timeouts(region).pair  # type: ignore[assignment]
+        # the session's default for requests that name no retries of their own: the token
+        # request (a second token harms nothing) and bare version-document GETs. The SDK's
+        # proxies name theirs (0, see _no_write_retries), Cloud.get its own.
+        session._connect_retries = _timeouts(region).retries
     except os_exc.ConfigException as exc:
         broken = _broken_config_file()
         if broken:
