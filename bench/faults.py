@@ -65,6 +65,22 @@ def proxied_clouds(tmp: Path) -> tuple[Path, dict[str, FaultProxy]]:
     return path, proxies
 
 
+def wait_for_keystone(limit: float = 600) -> None:
+    """The box is shared and restarted now and then: measure only while Keystone answers."""
+    import urllib.request
+
+    config = yaml.safe_load(CLOUDS_YAML.read_text())
+    url = config["clouds"]["box-admin"]["auth"]["auth_url"]
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - loopback box
+                return
+        except OSError:
+            time.sleep(5)
+    raise SystemExit(f"Keystone at {url} did not answer for {limit:.0f} s")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--services", nargs="+", default=["compute", "image"])
@@ -91,6 +107,7 @@ def main() -> int:
         for service in args.services:
             for timeout in args.timeouts:
                 for name, argv in commands.items():
+                    wait_for_keystone()
                     proxies[service].inject("freeze")
                     extra = [] if timeout == "default" else ["--timeout", timeout]
                     cmd = [str(ROOT / ".venv" / "bin" / "scs-iaas"), *extra, *argv]
