@@ -79,6 +79,13 @@ def probe_new_security_group(cloud: Cloud, snap: Snapshot, prefix: str) -> Probe
 # -- scs-0116: a member's secret round trip -----------------------------------------------
 
 
+def secret_uuid(secret: Any) -> str:
+    """The SDK's secret id is Barbican's ``secret_ref``, a whole URL; its delete puts that
+    after ``/secrets/``, gets a 404 and, ignoring missing ones, leaks the secret silently.
+    The UUID at the end of the ref is what the DELETE needs."""
+    return str(secret.id).rstrip("/").rsplit("/", 1)[-1]
+
+
 def probe_secret(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult | None:
     """Create, read and delete a secret as the run's user (only where Barbican exists)."""
     if not snap.has_service("key-manager"):
@@ -94,7 +101,7 @@ def probe_secret(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult | Non
             secret_type="opaque",
         )
         km.get_secret(secret)
-        km.delete_secret(secret)
+        km.delete_secret(secret_uuid(secret), ignore_missing=False)
         secret = None
         return ProbeResult(True, "member created, read and deleted a secret", name)
     except Exception as exc:
@@ -102,7 +109,7 @@ def probe_secret(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult | Non
     finally:
         if secret is not None:
             with contextlib.suppress(Exception):
-                km.delete_secret(secret)
+                km.delete_secret(secret_uuid(secret))
 
 
 # -- scs-0117: volume backup and restore --------------------------------------------------
@@ -169,7 +176,7 @@ def run_probes(cloud: Cloud, snap: Snapshot, names: list[str], prefix: str) -> S
 
 
 # states a backup or volume leaves by itself; a delete in one of them is refused (HTTP 400)
-BUSY = {"creating", "backing-up", "restoring", "restoring-backup", "downloading", "deleting"}
+BUSY = {"creating", "backing-up", "restoring", "restoring-backup", "downloading"}
 CLEANUP_WAIT = 120  # seconds to wait for one busy leftover to settle before deleting it
 
 
@@ -194,6 +201,8 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX, problems: list[str] | N
             notes.append(f"cannot list {kind}s: {_line(exc)}")
             return
         for res in found:
+            if getattr(res, "status", None) == "deleting":
+                continue  # already going away
             try:
                 if getattr(res, "status", None) in BUSY:
                     res = bs.wait_for_status(
@@ -201,6 +210,8 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX, problems: list[str] | N
                     )
             except os_exc.ResourceFailure:
                 pass  # in "error": deletable
+            except os_exc.NotFoundException:
+                continue  # gone meanwhile
             except os_exc.ResourceTimeout:
                 notes.append(
                     f"{kind} {res.name} still {res.status} after {CLEANUP_WAIT} s: left for "
@@ -221,7 +232,11 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX, problems: list[str] | N
     sweep("security group", net.security_groups, net.delete_security_group)
     if any(s.get("type") == "key-manager" for s in cloud.catalog):
         km = cloud.conn.key_manager
-        sweep("secret", km.secrets, km.delete_secret)
+        sweep(
+            "secret",
+            km.secrets,
+            lambda res, **kw: km.delete_secret(secret_uuid(res), ignore_missing=False),
+        )
     bs: Any = cloud.conn.block_storage  # v2 and v3 proxies: the SDK's types do not line up
     sweep("backup", bs.backups, bs.delete_backup)
     sweep("volume", bs.volumes, bs.delete_volume)
