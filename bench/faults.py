@@ -81,11 +81,65 @@ def wait_for_keystone(limit: float = 600) -> None:
     raise SystemExit(f"Keystone at {url} did not answer for {limit:.0f} s")
 
 
+TESTS = {  # service -> the tests that need a list read of it
+    "compute": "^scs-0103-",
+    "image": "^scs-0104-",
+    "block-storage": "^scs-0114-",
+    "network": "^scs-0115-",
+}
+
+
+def transient() -> int:
+    import json
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        clouds, proxies = proxied_clouds(Path(tmp_name))
+        env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(clouds))
+        env.pop("OS_CLOUD", None)
+        print("| service | fault | count | runs | all tests through | faults met | wall time |")
+        print("|---|---|---|---|---|---|---|")
+        for service, tests in TESTS.items():
+            for mode, status in (("status", 503), ("status", 502), ("status", 504), ("reset", 0)):
+                for count in (1, 2):
+                    wait_for_keystone()
+                    proxy = proxies[service]
+                    proxy.seen.clear()
+                    proxy.inject(mode, count, status=status or 503, method="GET")
+                    cmd = [str(ROOT / ".venv" / "bin" / "scs-iaas"), "check", "-f", "json"]
+                    cmd += ["--tests", tests, "--os-cloud", "px-box-member"]
+                    t0 = time.monotonic()
+                    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+                    took = time.monotonic() - t0
+                    proxy.inject("pass")
+                    try:
+                        results = json.loads(proc.stdout)["results"]
+                        through = "ABORT" not in results.values()
+                    except (ValueError, KeyError):
+                        through = False
+                    fault = f"HTTP {status}" if mode == "status" else "reset"
+                    print(
+                        f"| {service} | {fault} | {count} | 1 | {'yes' if through else 'NO'} "
+                        f"| {len(proxy.faults())} | {took:.1f} s |",
+                        flush=True,
+                    )
+        for p in proxies.values():
+            p.close()
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--services", nargs="+", default=["compute", "image"])
     ap.add_argument("--timeouts", nargs="+", default=["default", "10"])
+    ap.add_argument(
+        "--transient",
+        action="store_true",
+        help="instead: inject 1 or 2 transient faults (503, 502, 504, reset) into each "
+        "service's list read and count the check runs that still got every test through",
+    )
     args = ap.parse_args()
+    if args.transient:
+        return transient()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         clouds, proxies = proxied_clouds(tmp)
