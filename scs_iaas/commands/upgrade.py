@@ -93,6 +93,12 @@ def run_check(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     extra: dict[str, Any] = {"target": target.label}
     lines: list[str] = []
+    from scs_iaas.upgrade.openstack import judge_target
+
+    unreleased = judge_target(target)
+    if unreleased is not None:
+        findings.append(unreleased)
+        lines.append(f"target: {unreleased.reason}")
 
     images: list[dict[str, Any]] | None = _images_file(args.images) if args.images else None
     if args.from_release or args.skip_openstack:
@@ -122,7 +128,7 @@ def run_check(args: argparse.Namespace) -> int:
         findings.append(judge_host(host, target, resource=f"host:{args.root}"))
         extra["host_os"] = host.pretty
 
-    if not findings:
+    if not findings or findings == [unreleased]:
         findings.append(
             Finding(
                 "scs-iaas-upgrade-path",

@@ -275,12 +275,11 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
         if not hit:
             continue
         seen.add(b.kind)
-        unsure = "" if b.sure else " (unsure fact)"
         out.append(
             _f(
                 "scs-iaas-upgrade-ceph-blockers",
                 Status.FAIL if b.fatal else Status.WARN,
-                f"{b.reason}{unsure}: {', '.join(hit)}",
+                f"{b.reason}: {', '.join(hit)}",
                 b.fix,
                 blocker=b.kind,
                 target=target.name,
