@@ -221,13 +221,17 @@ def _n(alias: str, since: str, neutron: str, module: str) -> Marker:
 
 
 # Neutron API extension aliases, each with the first series whose neutron/extensions defines it
-# (tools/release_facts.py all). neutron-lib also defines 'floating-ip-distributed' (since 2023.1,
+# (tools/release_facts.py all): every alias new in a series from 2023.1 on (Zed … Wallaby have
+# the version maxima; 2025.2 added none). neutron-lib also defines 'floating-ip-distributed' (since 2023.1,
 # api/definitions/fip_distributed.py), but no neutron release exposes it: it is no marker.
 NEUTRON_MARKERS: tuple[Marker, ...] = (
+    _n("security-groups-default-rules", "2023.1", "22.0.0", "security_groups_default_rules"),
     _n("external-gateway-multihoming", "2023.2", "23.0.0", "l3_extra_gws"),
     _n("network_ha", "2023.2", "23.0.0", "network_ha"),
     _n("port-hints", "2023.2", "23.0.0", "port_hints"),
     _n("port-hint-ovs-tx-steering", "2023.2", "23.0.0", "port_hint_ovs_tx_steering"),
+    _n("enable-default-route-bfd", "2024.1", "24.0.0", "l3_enable_default_route_bfd"),
+    _n("enable-default-route-ecmp", "2024.1", "24.0.0", "l3_enable_default_route_ecmp"),
     _n("port-hardware-offload-type", "2024.1", "24.0.0", "port_hardware_offload_type"),
     _n(
         "security-groups-rules-belongs-to-default-sg",
@@ -248,8 +252,19 @@ NEUTRON_MARKERS: tuple[Marker, ...] = (
         "uplink_status_propagation_updatable",
     ),
     _n("network-ip-availability-details", "2026.1", "28.0.0", "network_ip_availability_details"),
+    _n("router-enable-snat", "2026.1", "28.0.0", "router_enable_snat"),
     _n("aap-reject-multicast", "2026.2", "29.0.0", "aap_reject_multicast"),
+    _n("agent_sort_key", "2026.2", "29.0.0", "agent_sort_key"),
+    _n("evpn", "2026.2", "29.0.0", "evpn"),
     _n("floating-ip-router-writable", "2026.2", "29.0.0", "floatingip_router_writable"),
+    _n(
+        "l3-agent-scheduler-ha-chassis-priority",
+        "2026.2",
+        "29.0.0",
+        "l3_agent_scheduler_ha_chassis_priority",
+    ),
+    _n("ovn-bgp", "2026.2", "29.0.0", "ovn_bgp"),
+    _n("pvlan", "2026.2", "29.0.0", "pvlan"),
     _n(
         "security-groups-default-statefulness",
         "2026.2",

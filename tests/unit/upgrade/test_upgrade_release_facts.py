@@ -148,3 +148,12 @@ def test_each_series_own_maxima_bracket_it(key: str) -> None:
     det = o.detect(docs)
     assert det.cloud is not None
     assert key in [r.key for r in det.cloud.releases()], det.cloud.text()
+
+
+def test_every_alias_new_in_a_series_from_2023_1_on_is_a_marker_of_that_series() -> None:
+    new: dict[str, str] = {}
+    for before, key in zip(RELEASED, RELEASED[1:], strict=False):
+        if rel.index(rel.by_key(key)) >= rel.index(rel.by_key("2023.1")):
+            for alias in set(FACTS[key]["neutron_aliases"]) - set(FACTS[before]["neutron_aliases"]):
+                new[alias] = key
+    assert {m.what: m.since for m in rel.NEUTRON_MARKERS} == new
