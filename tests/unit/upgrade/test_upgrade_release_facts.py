@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,7 @@ def test_each_series_own_maxima_bracket_it(key: str) -> None:
 
 def test_every_alias_new_in_a_series_from_2023_1_on_is_a_marker_of_that_series() -> None:
     new: dict[str, str] = {}
-    for before, key in zip(RELEASED, RELEASED[1:], strict=False):
+    for before, key in itertools.pairwise(RELEASED):
         if rel.index(rel.by_key(key)) >= rel.index(rel.by_key("2023.1")):
             for alias in set(FACTS[key]["neutron_aliases"]) - set(FACTS[before]["neutron_aliases"]):
                 new[alias] = key
