@@ -364,7 +364,9 @@ CEPH_RELEASES: tuple[CephRelease, ...] = (
     CephRelease("reef", 18),
     CephRelease("squid", 19),
     CephRelease("tentacle", 20),
-    # ceph/ceph doc/releases/umbrella.rst: the first stable release v21.2.0, 2026-10-28
+    # "Umbrella is the 21st stable release of Ceph" (ceph/ceph doc/releases/umbrella.rst); its
+    # first stable release is v21.2.0 of 2026-10-28 (the release-notes entry as cited in issue
+    # 17; the snapshots of that file read here stop at the 21.1.0 release candidate)
     CephRelease("umbrella", 21),
 )
 
