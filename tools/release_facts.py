@@ -46,6 +46,7 @@ from packaging.version import InvalidVersion, Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scs_iaas.errors import InputError
 from scs_iaas.upgrade import releases as rel
 
 PYPI = "https://pypi.org/pypi/{name}/json"
@@ -623,10 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in wanted:
             log(f"{r.label}:")
             gathered.append(gather(r, pre=args.pre, log=log))
-    except ToolError as exc:
-        print(f"release_facts: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # InputError of parse_release and the like
+    except (ToolError, InputError, tarfile.TarError, OSError) as exc:
         print(f"release_facts: {exc}", file=sys.stderr)
         return 2
     out: list[str] = []
