@@ -561,10 +561,6 @@ def report(facts: Facts, out: list[str], diffs: list[str]) -> None:
         )
         if facts.unread:
             out.append(f"  neutron: could not read the alias of {', '.join(facts.unread)}")
-        markers = {m.what for m in rel.NEUTRON_MARKERS}
-        never = sorted(a for a in markers if a in facts.lib_only)
-        if never:
-            out.append(f"  defined in neutron-lib, exposed by no neutron extension: {never}")
 
 
 def first_seen(all_facts: list[Facts], out: list[str], diffs: list[str]) -> None:
@@ -598,6 +594,12 @@ def first_seen(all_facts: list[Facts], out: list[str], diffs: list[str]) -> None
             path = next(f for f in gathered if f.release == first).aliases[m.what]
             if not m.source.endswith(" " + path):
                 diffs.append(f"neutron marker {m.what}: defined in {path}, releases.py: {m.source}")
+    exposed = set().union(*(set(f.aliases) for f in gathered))
+    never = sorted(set().union(*(f.lib_only for f in gathered)) - exposed)
+    if never:
+        out.append(
+            f"  defined in neutron-lib, exposed by none of these neutrons: {', '.join(never)}"
+        )
     newest = gathered[-1]
     older = set().union(*(set(f.aliases) for f in gathered[:-1]))
     new = sorted(set(newest.aliases) - older)
