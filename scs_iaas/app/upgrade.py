@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.errors import CloudError, InputError
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.findings import Finding
 from scs_iaas.upgrade import releases as rel
+from scs_iaas.upgrade import tests as T
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,7 @@ def upgrade_check(opts: UpgradeOptions) -> UpgradeReport:
         extra["host_os"] = host.pretty
 
     if not findings:
-        findings.append(
-            Finding(
-                "scs-iaas-upgrade-path",
-                "scs-iaas upgrade",
-                "1",
-                Status.SKIP,
-                "nothing checked (all parts skipped)",
-            )
-        )
+        findings.append(T.PATH.skipped("nothing checked (all parts skipped)"))
     extra["verdict_lines"] = lines
     return UpgradeReport(findings, extra, f"upgrade check → {target.label}")
 
@@ -204,16 +197,7 @@ def _ceph(
         source = "ceph CLI"
     else:
         why = "no ceph CLI" if not shutil.which("ceph") else "no /etc/ceph/ceph.conf"
-        return [
-            Finding(
-                "scs-iaas-upgrade-ceph-versions",
-                ceph.STANDARD,
-                ceph.VERSION,
-                Status.SKIP,
-                f"Ceph not checked: {why} and no --ceph-dir",
-                "ceph",
-            )
-        ]
+        return [T.CEPH_VERSIONS.skipped(f"Ceph not checked: {why} and no --ceph-dir")]
     target = ceph_target or ceph.default_target(state)
     running = state.running
     extra["ceph"] = {

@@ -3,9 +3,9 @@ images exist, and every image of a standard name comes from the standard's sourc
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.scs_0102_image_metadata import facts
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 from scs_iaas.standards import images as std
 
 URL = std_url("scs-0104-v1-standard-images")
