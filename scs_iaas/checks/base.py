@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
+from scs_iaas.host.facts import HostFacts
 from scs_iaas.model.findings import Finding, Test
 from scs_iaas.model.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a check may look at: the snapshot (with the results of the probes that
-    create resources, when the run may create them). Checks never call the API."""
+    """Everything a check may look at: the cloud's snapshot (with the results of the probes
+    that create resources, when the run may create them) or a host's facts. Checks never
+    call an API or read a file themselves."""
 
-    snapshot: Snapshot
-    now: datetime
+    snapshot: Snapshot = field(default_factory=lambda: Snapshot(cloud=""))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    host: HostFacts | None = None
     with_resources: bool = False
     # the test ids asked for (--tests); None: all. Tests that create resources run only
     # when asked for, not merely because a sibling test of the same check was.

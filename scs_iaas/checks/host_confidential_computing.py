@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scs_iaas.checks.base import Check, Context
 from scs_iaas.host.cpu import CcFacts
 from scs_iaas.host.novaconf import NovaConf
 from scs_iaas.model.findings import Finding, Status, Test
@@ -293,3 +294,16 @@ def check(facts: CcFacts, nova: NovaConf | None = None) -> list[Finding]:
     findings.append(check_sgx(facts))
     findings.append(check_tdx(facts))
     return findings
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.cc is not None
+    return check(ctx.host.cc, ctx.host.nova)
+
+
+CHECK = Check(
+    name="host confidential computing",
+    tests=list(TESTS.values()),
+    needs=frozenset({"host:cc"}),
+    run=run,
+)

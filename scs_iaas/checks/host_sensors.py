@@ -7,13 +7,13 @@ hddtemp left Debian, drivetemp is how disk temperatures reach hwmon and node_exp
 
 from __future__ import annotations
 
-from scs_iaas.host.hwmon import HwmonFacts
+from scs_iaas.checks.base import Check, Context
+from scs_iaas.host.hwmon import UNITS, HwmonFacts
 from scs_iaas.model.findings import Finding, Status, Test
 
 ID = "scs-iaas-host-sensors"
 STANDARD = "scs-iaas-host"
 VERSION = "v1"
-UNITS = {"temp": "°C", "fan": "RPM", "in": "V"}
 TEST = Test(
     ID,
     STANDARD,
@@ -67,3 +67,11 @@ def check(facts: HwmonFacts) -> list[Finding]:
         reason = f"{temps} temperature sensors on {len(facts.chips)} chips below their limits{top}"
         findings.append(TEST.finding(Status.PASS, reason))
     return findings
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.sensors is not None
+    return check(ctx.host.sensors)
+
+
+CHECK = Check(name="host sensors", tests=[TEST], needs=frozenset({"host:sensors"}), run=run)

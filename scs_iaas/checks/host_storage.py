@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scs_iaas.checks.base import Check, Context
 from scs_iaas.host.bench_disk import SCS_0110_MAX_LATENCY_MS, SCS_0110_MIN_IOPS, DiskBench
 from scs_iaas.host.bench_encryption import EncryptionBench
 from scs_iaas.host.block import StorageFacts, StorageTarget
@@ -172,3 +173,16 @@ def check_encryption_bench(result: EncryptionBench) -> list[Finding]:
         f"loop device on {result.backing_dir}",
     )
     return [raw, luks, overhead]
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.storage is not None
+    return check(ctx.host.storage, ctx.host.nova)
+
+
+CHECK = Check(
+    name="host storage (scs-0110)",
+    tests=[TESTS[LUKS_ID], TESTS[SSD_ID]],
+    needs=frozenset({"host:storage"}),
+    run=run,
+)

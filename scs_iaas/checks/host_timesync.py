@@ -7,6 +7,7 @@ reports clock skew, and Keystone tokens and TLS validity get unreliable long bef
 
 from __future__ import annotations
 
+from scs_iaas.checks.base import Check, Context
 from scs_iaas.host.timesync import TimeSync
 from scs_iaas.model.findings import Finding, Status, Test
 
@@ -59,3 +60,11 @@ def check(ts: TimeSync) -> list[Finding]:
             Status.PASS, f"synchronised by {ts.daemon}{ref}{stratum}{offset}", details=_details(ts)
         )
     ]
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.timesync is not None
+    return check(ctx.host.timesync)
+
+
+CHECK = Check(name="host time sync", tests=[TEST], needs=frozenset({"host:time"}), run=run)

@@ -16,12 +16,22 @@ from scs_iaas.model.findings import Finding, Status, fold
 @cache
 def all_checks() -> tuple[Check, ...]:
     """Every ``scs_*`` module under scs_iaas.checks that defines ``CHECK``, in name order
-    (so by standard number, then our own ``scs_iaas_*`` checks)."""
+    (so by standard number, then our own ``scs_iaas_*`` checks): the cloud's checks."""
+    return _discover("scs_")
+
+
+@cache
+def host_checks() -> tuple[Check, ...]:
+    """Every ``host_*`` module's ``CHECK``: the checks of a host's facts."""
+    return _discover("host_")
+
+
+def _discover(prefix: str) -> tuple[Check, ...]:
     import scs_iaas.checks as pkg
 
     found = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if not info.name.startswith("scs_"):
+        if not info.name.startswith(prefix):
             continue
         module = importlib.import_module(f"scs_iaas.checks.{info.name}")
         check = getattr(module, "CHECK", None)
