@@ -108,8 +108,8 @@ class Test:
     ) -> Finding:
         return self.finding(Status.WARN, reason, resource, fix, details=details)
 
-    def skipped(self, reason: str, resource: str = "") -> Finding:
-        return self.finding(Status.SKIP, reason, resource)
+    def skipped(self, reason: str, resource: str = "", **details: object) -> Finding:
+        return self.finding(Status.SKIP, reason, resource, details=details)
 
     def aborted(self, reason: str, resource: str = "") -> Finding:
         return self.finding(Status.ABORT, reason, resource)
