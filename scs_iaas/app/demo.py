@@ -84,7 +84,7 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
     _say(console, "2. check flavors, images and volume types (as a plain member)")
     before = evaluate(info.member_cloud, validate_pattern(AREAS), clouds_yaml=clouds_yaml)
     counts_before = _area_counts(before.results)
-    for line in before.extra["verdict_lines"]:
+    for line in before.meta.verdict_lines:
         console.print(line, markup=False)
     for area, (failed, total) in counts_before.items():
         console.print(f"  {area}: {failed} of {total} tests fail")
@@ -123,7 +123,7 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
 
     _say(console, "4. check again: the whole suite")
     after = evaluate(info.member_cloud, clouds_yaml=clouds_yaml)
-    emit(after.findings, "text", title=f"SCS conformance of {info.member_cloud}", extra=after.extra)
+    emit(after.findings, "text", title=f"SCS conformance of {info.member_cloud}", meta=after.meta)
     counts_after = _area_counts(after.results)
     table = Table(title="failing tests per area")
     for col in ("area", "before", "after"):

@@ -10,6 +10,7 @@ from typing import Any
 
 from scs_iaas.errors import CloudError, InputError
 from scs_iaas.model.findings import Finding
+from scs_iaas.report.meta import Meta
 from scs_iaas.upgrade import releases as rel
 from scs_iaas.upgrade import tests as T
 
@@ -36,7 +37,7 @@ class UpgradeOptions:
 @dataclass
 class UpgradeReport:
     findings: list[Finding]
-    extra: dict[str, Any]
+    meta: Meta
     title: str
 
 
@@ -90,8 +91,13 @@ def upgrade_check(opts: UpgradeOptions) -> UpgradeReport:
 
     if not findings:
         findings.append(T.PATH.skipped("nothing checked (all parts skipped)"))
-    extra["verdict_lines"] = lines
-    return UpgradeReport(findings, extra, f"upgrade check → {target.label}")
+    meta = Meta(
+        verdict_lines=lines,
+        cloud=extra.pop("cloud", ""),
+        api_requests=extra.pop("api_requests", None),
+        data=extra,
+    )
+    return UpgradeReport(findings, meta, f"upgrade check → {target.label}")
 
 
 def _next_release(top: int, current: str, lines: list[str]) -> rel.Release:

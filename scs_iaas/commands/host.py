@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.app.host import AREAS
+from scs_iaas.report.meta import Meta
 
 CHECK_FORMATS = ("text", "json", "junit", "html")
 
@@ -153,7 +154,7 @@ def run_check(args: argparse.Namespace) -> int:
         findings,
         args.format,
         title=f"scs-iaas host check ({args.root})",
-        extra={"facts": facts, "verbose": args.verbose},
+        meta=Meta(verbose=args.verbose, data={"facts": facts}),
     )
     return exit_code(findings)
 
@@ -169,8 +170,8 @@ def run_sensors(args: argparse.Namespace) -> int:
         print(f"wrote {written}", file=sys.stderr)
     if args.format == "text" and hw.chips:
         print_sensors(hw)
-    extra = {"facts": asdict(hw), "verbose": args.verbose}
-    emit(findings, args.format, title="scs-iaas host sensors", extra=extra)
+    meta = Meta(verbose=args.verbose, data={"facts": asdict(hw)})
+    emit(findings, args.format, title="scs-iaas host sensors", meta=meta)
     return exit_code(findings)
 
 
@@ -186,7 +187,7 @@ def run_bench_disk(args: argparse.Namespace) -> int:
         findings,
         args.format,
         title="scs-iaas host bench-disk",
-        extra={"facts": facts, "verbose": True},
+        meta=Meta(verbose=True, data={"facts": facts}),
     )
     return exit_code(findings)
 
@@ -201,6 +202,6 @@ def run_bench_encryption(args: argparse.Namespace) -> int:
         findings,
         args.format,
         title="scs-iaas host bench-encryption",
-        extra={"facts": facts, "verbose": True},
+        meta=Meta(verbose=True, data={"facts": facts}),
     )
     return exit_code(findings)

@@ -100,6 +100,6 @@ def run_check(args: argparse.Namespace) -> int:
             skip_host=args.skip_host,
         )
     )
-    report.extra["verbose"] = args.verbose
-    emit_to(args.output, report.findings, args.format, title=report.title, extra=report.extra)
+    report.meta.verbose = args.verbose
+    emit_to(args.output, report.findings, args.format, title=report.title, meta=report.meta)
     return exit_code(report.findings)
