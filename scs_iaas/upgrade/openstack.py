@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scs_iaas.model.findings import Finding
 from scs_iaas.upgrade import releases as rel
+from scs_iaas.upgrade import tests as T
 from scs_iaas.upgrade.releases import RELEASES, Release
 
 SERVICES = ("identity", "compute", "block-storage", "placement", "image", "network")
@@ -425,8 +426,7 @@ def fetch_documents(conn: Any) -> tuple[dict[str, dict[str, Any] | None], dict[s
 # ---------------------------------------------------------------------------------------------
 # judging: mixed releases and the path to the target
 
-STANDARD = "scs-iaas upgrade"
-VERSION = "1"
+STANDARD, VERSION = T.STANDARD, T.VERSION
 
 
 def judge(
@@ -442,43 +442,24 @@ def judge(
 
     out: list[Finding] = []
     if not det.services:
-        out.append(
-            Finding(
-                "scs-iaas-upgrade-path",
-                STANDARD,
-                VERSION,
-                Status.ABORT,
-                "no service gave a usable version document",
-                resource,
-            )
-        )
+        out.append(T.PATH.aborted("no service gave a usable version document", resource))
         return out, []
     ranges = {SERVICE_NAMES[s]: r.text() for s, r in det.services.items()}
     cloud = det.cloud
     if cloud is None:
         listed = ", ".join(f"{k} {v}" for k, v in ranges.items())
         out.append(
-            Finding(
-                "scs-iaas-upgrade-mixed-releases",
-                STANDARD,
-                VERSION,
-                Status.FAIL,
+            T.MIXED.failed(
                 f"services run different releases: {listed}",
                 resource,
                 "finish the running upgrade: bring every service to one release first",
-                details={"services": ranges},
+                services=ranges,
             )
         )
     else:
         out.append(
-            Finding(
-                "scs-iaas-upgrade-mixed-releases",
-                STANDARD,
-                VERSION,
-                Status.PASS,
-                f"all {len(ranges)} services agree: {cloud.text()}",
-                resource,
-                details={"services": ranges},
+            T.MIXED.passed(
+                f"all {len(ranges)} services agree: {cloud.text()}", resource, services=ranges
             )
         )
     current = cloud if cloud is not None else det.oldest
@@ -513,10 +494,7 @@ def judge(
         )
     fix = "" if status is Status.PASS else f"upgrade step by step: {shown}" if steps else ""
     out.append(
-        Finding(
-            "scs-iaas-upgrade-path",
-            STANDARD,
-            VERSION,
+        T.PATH.finding(
             status,
             reason,
             resource,
@@ -529,20 +507,16 @@ def judge(
 
 def judge_target(target: Release, *, resource: str = "cloud") -> Finding | None:
     """A WARN when the target is a series still in development (not released yet)."""
-    from scs_iaas.model.findings import Status
-
     if not target.development:
         return None
     when = f", planned for {target.planned}" if target.planned else ""
-    return Finding(
-        "scs-iaas-upgrade-target-released",
-        STANDARD,
-        VERSION,
-        Status.WARN,
+    return T.TARGET_RELEASED.warned(
         f"{target.label} is not released yet (in development{when})",
         resource,
         f"plan with it, upgrade once it is released; newest released: {rel.NEWEST_RELEASED.label}",
-        details={"target": target.label, "development": True, "planned": target.planned},
+        target=target.label,
+        development=True,
+        planned=target.planned,
     )
 
 

@@ -234,20 +234,69 @@ def test_released_target_has_no_release_finding_and_text_names_the_date(
 
 
 def test_live_documents_towards_indri_plan_one_step(capsys: pytest.CaptureFixture[str]) -> None:
-    """The real 2026.2 documents: ≥ 2026.2 stays 2026.2 (Indri is no candidate), one step on."""
+    """The real 2026.2 documents: ≥ 2026.2 stays 2026.2 (Indri is no candidate), one step on;
+    without --to, Indri is the next release, and said to be unreleased."""
+    for to in (["--to", "2027.1"], []):
+        rc, out, _ = run(
+            capsys,
+            *to,
+            "--openstack-dir",
+            str(DATA / "openstack" / "2026.2-live"),
+            "--skip-ceph",
+            "--skip-host",
+            "-f",
+            "json",
+        )
+        doc = json.loads(out)
+        assert rc == 0
+        assert doc["target"] == "2027.1 Indri"
+        assert doc["detected"] == "≥ 2026.2 Hibiscus" and doc["plan"] == ["2026.2", "2027.1"]
+        by = {f["id"]: f for f in doc["findings"]}
+        assert by["scs-iaas-upgrade-path"]["reason"].endswith("is one allowed step")
+        assert by["scs-iaas-upgrade-target-released"]["status"] == "WARN"
+
+
+def test_without_to_the_target_is_the_release_after_the_given_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "--from", "yoga", "--skip-ceph", "--skip-host", "-f", "json")
+    doc = json.loads(out)
+    assert rc == 0
+    assert doc["target"] == "Zed" and doc["plan"] == ["Yoga", "Zed"]
+    assert "target: Zed (the release after Yoga; --to to choose)" in doc["verdict_lines"]
+
+
+@pytest.mark.parametrize(
+    ("case", "target", "after"),
+    [
+        # the recorded 2023.1 cloud may also be 2023.2: the release after the newest candidate
+        ("2023.1", "2024.1 Caracal", "2023.1 Antelope … 2023.2 Bobcat"),
+        # nova 2.96 says 2024.1 … 2024.2, glance 2.16 says ≤ 2024.1: it is 2024.1
+        ("2024.1", "2024.2 Dalmatian", "2024.1 Caracal"),
+    ],
+)
+def test_without_to_the_target_is_the_release_after_the_detected_one(
+    capsys: pytest.CaptureFixture[str], case: str, target: str, after: str
+) -> None:
     rc, out, _ = run(
         capsys,
-        "--to",
-        "2027.1",
         "--openstack-dir",
-        str(DATA / "openstack" / "2026.2-live"),
+        str(DATA / "openstack" / case),
         "--skip-ceph",
         "--skip-host",
         "-f",
         "json",
     )
     doc = json.loads(out)
+    assert doc["target"] == target, doc["verdict_lines"]
+    assert f"target: {target} (the release after {after}; --to to choose)" in doc["verdict_lines"]
     assert rc == 0
-    assert doc["detected"] == "≥ 2026.2 Hibiscus" and doc["plan"] == ["2026.2", "2027.1"]
-    path = next(f for f in doc["findings"] if f["id"] == "scs-iaas-upgrade-path")
-    assert path["status"] == "PASS" and path["reason"].endswith("is one allowed step")
+
+
+def test_without_to_nothing_detected_or_newest_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, _, err = run(capsys, "--skip-openstack", "--skip-ceph", "--skip-host")
+    assert rc == 2 and "--to RELEASE is needed" in err and err.count("\n") == 1
+    rc, _, err = run(capsys, "--from", "2027.1", "--skip-ceph", "--skip-host")
+    assert rc == 2 and "the newest release scs-iaas knows" in err
