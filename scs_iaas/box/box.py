@@ -30,7 +30,7 @@ from typing import Any
 import psutil
 from rich.console import Console
 
-from scs_iaas.box import bootstrap, config, install, procs
+from scs_iaas.box import bootstrap, ceph, config, install, pki, procs
 from scs_iaas.box.layout import (
     ADMIN_CLOUD,
     HOST,
@@ -40,7 +40,14 @@ from scs_iaas.box.layout import (
     default_home,
 )
 from scs_iaas.box.secrets import BoxSecrets, load_or_create, write_private
-from scs_iaas.box.services import Service, Stage, python_env, services
+from scs_iaas.box.services import (
+    ALL_GROUPS,
+    GROUPS,
+    Service,
+    Stage,
+    python_env,
+    services,
+)
 from scs_iaas.box.volume import VolumeSupport, volume_support
 from scs_iaas.errors import ScsIaasError
 
@@ -80,6 +87,8 @@ class BoxStatus:
     home: Path
     services: tuple[ServiceState, ...]
     volume: str
+    #: optional service groups left out by ``up --services``
+    left_out: tuple[str, ...] = ()
 
     @property
     def running(self) -> bool:
@@ -149,8 +158,18 @@ class Box:
             self._volume = volume_support()
         return self._volume
 
+    @property
+    def groups(self) -> frozenset[str]:
+        """The optional service groups this box runs: the last ``up --services`` choice,
+        all of them when none was made."""
+        try:
+            names = set(self.paths.selection.read_text().split())
+        except FileNotFoundError:
+            return ALL_GROUPS
+        return frozenset(names & ALL_GROUPS)
+
     def services(self) -> list[Service]:
-        return services(self.paths, with_volume=self.volume.driver is not None)
+        return services(self.paths, with_volume=self.volume.driver is not None, groups=self.groups)
 
     def info(self) -> BoxInfo:
         return BoxInfo(self.paths.clouds_yaml, volume_unavailable=self.volume.reason)
@@ -158,7 +177,8 @@ class Box:
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
         log = self.paths.logfile("install")
-        missing = install.missing_apt_packages(install.APT_PACKAGES | self.volume.apt_packages)
+        wanted = install.APT_PACKAGES | self.volume.apt_packages | ceph.APT_PACKAGES
+        missing = install.missing_apt_packages(wanted)
         if missing:
             with self._step(f"apt-get install {' '.join(missing)}"):
                 install.apt_install(missing, log)
@@ -168,10 +188,18 @@ class Box:
                 install.install_venv(self.paths, log)
         return install.InstallResult(tuple(missing), fresh)
 
-    def up(self) -> BoxInfo:
+    def up(self, groups: frozenset[str] | None = None) -> BoxInfo:
+        """Start the box. ``groups``: the optional service groups to run (None: those of
+        the last start, all on the first); a running box with other groups restarts."""
         t0 = time.monotonic()
         self.paths.home.mkdir(parents=True, exist_ok=True)
         with self.lock():
+            if groups is not None and groups != self.groups:
+                if not self.status(probe_rpc=False).stopped:
+                    self.console.print("other service groups wanted: stopping the box first")
+                    self._down()
+                self.paths.data.mkdir(parents=True, exist_ok=True)
+                self.paths.selection.write_text("".join(f"{g}\n" for g in sorted(groups)))
             current = self.status(probe_rpc=False)
             if current.all_alive and self._answers_soon(current, ANSWER_GRACE):
                 self.console.print(f"box already running ({self.home})")
@@ -225,7 +253,8 @@ class Box:
             volume = f"cinder-volume: {self.volume.describe} (share {share})"
         else:
             volume = f"cinder-volume not run: {self.volume.reason}"
-        return BoxStatus(self.home, tuple(states), volume)
+        left_out = tuple(sorted(set(GROUPS) - self.groups))
+        return BoxStatus(self.home, tuple(states), volume, left_out)
 
     def memory(self) -> tuple[int, int]:
         """(RSS, PSS) in bytes of every process the box started, directly or through the
@@ -335,10 +364,16 @@ class Box:
             (p.data / sub).mkdir(parents=True, exist_ok=True)
         for sub in ("nova/instances", "nova/locks", "cinder/locks", "cinder/backups"):
             (p.data / sub).mkdir(parents=True, exist_ok=True)
-        for sub in ("neutron/locks", "keystone", "placement", "rabbitmq"):
+        for sub in ("neutron/locks", "keystone", "placement", "rabbitmq", "octavia/locks"):
             (p.data / sub).mkdir(parents=True, exist_ok=True)
         for path, sections in config.all_configs(p, secrets, self.volume.driver).items():
             write_private(path, config.render_ini(sections))
+        certs = config.octavia_certs(p)
+        pki.make_ca(certs / "ca.pem", certs / "ca.key")
+        if "object-store" in self.groups:
+            (p.run / "ceph").mkdir(parents=True, exist_ok=True)
+            conf = config.ceph_conf(p, secrets, ceph.fsid(p))
+            write_private(ceph.conf_path(p), config.render_ini(conf))
         # paste pipelines are the services' own files, shipped in the venv
         site_etc = p.venv / "etc"
         for service, name in (
@@ -346,6 +381,8 @@ class Box:
             ("glance", "glance-api-paste.ini"),
             ("cinder", "api-paste.ini"),
             ("neutron", "api-paste.ini"),
+            ("barbican", "barbican-api-paste.ini"),
+            ("cinder", "resource_filters.json"),
         ):
             shutil.copyfile(site_etc / service / name, p.conf(service, name))
         rabbit_etc = p.etc / "rabbitmq"
@@ -444,18 +481,28 @@ class Box:
 
         # infrastructure: epmd first (the broker registers with it); the APIs need only
         # MariaDB, so they start while RabbitMQ boots
+        env = python_env(p)
+        osd = [svc for svc in by_stage[Stage.INFRA] if svc.name == "ceph-osd"]
         for svc in by_stage[Stage.INFRA]:
-            start(svc)
+            if svc.name == "ceph-mon" and not ceph.mon_made(p):
+                with self._step("Ceph monitor store (first start)"):
+                    ceph.make_mon(p, env)
+            if svc not in osd:  # the OSD registers with a running monitor
+                start(svc)
             if svc.name == "epmd":
                 wait("epmd", lambda: procs.port_open(PORTS["epmd"]))
+        if osd:
+            wait("ceph-mon", lambda: procs.port_open(PORTS["ceph-mon"]))
+            if not ceph.osd_made(p):
+                with self._step("Ceph OSD (first start, BlueStore on a sparse file)"):
+                    ceph.make_osd(p, env)
+            start(osd[0])
         wait("mariadb", lambda: p.mariadb_socket.exists() and procs.port_open(PORTS["mariadb"]))
         bootstrap.mariadb_sql(p, bootstrap.databases_sql(secrets))
-        env = python_env(p)
         first_start = not p.db_stamp.exists()
-        if first_start:
+        if set(bootstrap.sync_steps(p, secrets)) - bootstrap.synced(p):
             with self._step("database schemas (first start, about 20 s)"):
                 bootstrap.sync_databases(p, secrets, env)
-            p.db_stamp.write_text("ok\n")
 
         for svc in by_stage[Stage.APIS]:
             start(svc)
@@ -575,8 +622,9 @@ class Box:
                     batch.append((svc, proc))
                 pidfile.unlink(missing_ok=True)
             if stage is Stage.INFRA:
-                # the broker and the database before epmd, which they are registered with
-                batch.sort(key=lambda item: item[0].name == "epmd")
+                # the broker and the database before epmd, which they are registered with;
+                # the Ceph OSD before its monitor
+                batch.sort(key=lambda item: (item[0].name == "epmd", item[0].name == "ceph-mon"))
                 for svc, proc in batch:
                     self._stop([(svc, proc)])
             elif batch:

@@ -15,7 +15,7 @@ from scs_iaas.box.layout import ADMIN_CLOUD, KEYSTONE_URL, MEMBER_CLOUD, BoxPath
 from scs_iaas.box.secrets import BoxSecrets
 
 PATHS = BoxPaths(Path("/srv/box"))
-SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4")
+SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4", kek="kek-5")
 
 
 def _parse(text: str) -> configparser.ConfigParser:

@@ -21,7 +21,7 @@ from scs_iaas.box.volume import NFS_DRIVER, effective_capabilities, judge
 
 DATA = Path(__file__).parents[2] / "data" / "box"
 PATHS = BoxPaths(Path("/srv/box"))
-SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4")
+SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4", kek="kek-5")
 
 
 def test_services_start_infra_then_apis_then_workers() -> None:
