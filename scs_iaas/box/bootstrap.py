@@ -236,7 +236,7 @@ def synced(paths: BoxPaths) -> set[str]:
     except FileNotFoundError:
         return set()
     if "ok" in names:
-        names |= {"keystone", "nova", "neutron", "cinder", "glance", "placement"}
+        names = (names - {"ok"}) | {"keystone", "nova", "neutron", "cinder", "glance", "placement"}
     return names
 
 
@@ -258,7 +258,7 @@ def sync_databases(paths: BoxPaths, secrets: BoxSecrets, env: dict[str, str]) ->
                 future.result()
                 done.add(name)
     finally:
-        paths.db_stamp.write_text("".join(f"{name}\n" for name in sorted(done - {"ok"})))
+        paths.db_stamp.write_text("".join(f"{name}\n" for name in sorted(done)))
     return sorted(todo)
 
 
