@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers_cli import run_cli
 
 from scs_iaas.box import BoxInfo
 from scs_iaas.standards import scope
-from tests.integration.helpers_cli import run_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
