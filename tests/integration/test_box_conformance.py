@@ -59,9 +59,9 @@ def demo(box: BoxInfo) -> BoxInfo:
 def _judged(findings: list[dict[str, Any]], test_ids: list[str]) -> str:
     """The subjects of the failing findings of ``test_ids``, for an assertion message."""
     bad = [
-        f"{f.get('test_id')}: {f.get('subject')} ({f.get('reason')})"
+        f"{f.get('id')}: {f.get('resource')} ({f.get('reason')})"
         for f in findings
-        if f.get("test_id") in test_ids and f.get("status") in ("FAIL", "ABORT")
+        if f.get("id") in test_ids and f.get("status") in ("FAIL", "ABORT")
     ]
     return "; ".join(bad[:20])
 
