@@ -541,6 +541,8 @@ class Box:
         wait("nova-compute", lambda: self._compute_ready(admin, since), COMPUTE_TIMEOUT)
         if self.volume.driver:
             wait("cinder-volume", lambda: _volume_up(admin, since), COMPUTE_TIMEOUT)
+        for svc in by_stage[Stage.LATE]:
+            start(svc)
         for name, (svc, _proc, _t) in started.items():
             if procs.process_of(procs.read_pidfile(p.pidfile(name))) is None:
                 self._died(svc)

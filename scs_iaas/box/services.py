@@ -4,7 +4,7 @@ and how to tell that it answers. Pure: building the table touches no file."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -73,6 +73,8 @@ class Stage(Enum):
     INFRA = 1
     APIS = 2
     WORKERS = 3
+    #: started once everything else answers; nothing waits for it (periodic jobs only)
+    LATE = 4
 
 
 @dataclass(frozen=True)
@@ -243,8 +245,9 @@ def optional_services(paths: BoxPaths, groups: frozenset[str]) -> list[Service]:
                 f"--config-file {octavia_conf}",
             )
         )
-        for name in ("octavia-worker", "octavia-housekeeping"):
-            result.append(_with_env(_daemon(paths, name, octavia_conf), py))
+        result.append(_with_env(_daemon(paths, "octavia-worker", octavia_conf), py))
+        housekeeping = _with_env(_daemon(paths, "octavia-housekeeping", octavia_conf), py)
+        result.append(replace(housekeeping, stage=Stage.LATE))
     return result
 
 
