@@ -336,7 +336,13 @@ class Box:
             pidfile = self.paths.pidfile(svc.name)
             if pidfile.exists() and procs.process_of(procs.read_pidfile(pidfile)) is None:
                 pidfile.unlink()
+        # the ports of the groups left out may belong to something else meanwhile
+        unused = {name for group in set(GROUPS) - self.groups for name in GROUPS[group]}
+        if "ceph-mon" in unused:
+            unused.add("ceph-mon-v1")
         for name, port in PORTS.items():
+            if name in unused:
+                continue
             holders = procs.listeners(port)
             ours = [p for p in holders if procs.owned_by(p, self.home)]
             if ours:
