@@ -536,7 +536,9 @@ class Box:
         for svc in by_stage[Stage.WORKERS]:
             if svc not in held:
                 start(svc)
-        for svc in by_stage[Stage.APIS]:
+        for svc in by_stage[Stage.EXTRAS]:
+            start(svc)
+        for svc in by_stage[Stage.APIS] + by_stage[Stage.EXTRAS]:
             if svc.probe_url and svc.name not in ("keystone", "placement"):
                 wait(svc.name, functools.partial(http_answers, svc.probe_url))
         admin = connect(p.clouds_yaml, ADMIN_CLOUD)

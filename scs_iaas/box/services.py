@@ -73,8 +73,11 @@ class Stage(Enum):
     INFRA = 1
     APIS = 2
     WORKERS = 3
+    #: Barbican and Octavia: started once the core's workers run, so their imports do not
+    #: slow Keystone and Placement, which the core's start waits on; waited for like the APIs
+    EXTRAS = 4
     #: started once everything else answers; nothing waits for it (periodic jobs only)
-    LATE = 4
+    LATE = 5
 
 
 @dataclass(frozen=True)
@@ -226,26 +229,24 @@ def optional_services(paths: BoxPaths, groups: frozenset[str]) -> list[Service]:
     if "key-manager" in groups:
         # Barbican reads its config from the default places only (~/barbican.conf among
         # them), and its WSGI module a fixed /etc path: HOME and the paste file say where
-        result.append(
-            _uwsgi(
-                paths,
-                "barbican",
-                f"config:{paths.conf('barbican', 'barbican-api-paste.ini')}",
-                py | {"HOME": str(etc / "barbican")},
-            )
+        barbican = _uwsgi(
+            paths,
+            "barbican",
+            f"config:{paths.conf('barbican', 'barbican-api-paste.ini')}",
+            py | {"HOME": str(etc / "barbican")},
         )
+        result.append(replace(barbican, stage=Stage.EXTRAS))
     if "load-balancer" in groups:
-        result.append(
-            _uwsgi(
-                paths,
-                "octavia-api",
-                "octavia.wsgi.api:application",
-                py,
-                "--pyargv",
-                f"--config-file {octavia_conf}",
-            )
+        api = _uwsgi(
+            paths,
+            "octavia-api",
+            "octavia.wsgi.api:application",
+            py,
+            "--pyargv",
+            f"--config-file {octavia_conf}",
         )
-        result.append(_with_env(_daemon(paths, "octavia-worker", octavia_conf), py))
+        worker = _with_env(_daemon(paths, "octavia-worker", octavia_conf), py)
+        result += [replace(api, stage=Stage.EXTRAS), replace(worker, stage=Stage.EXTRAS)]
         housekeeping = _with_env(_daemon(paths, "octavia-housekeeping", octavia_conf), py)
         result.append(replace(housekeeping, stage=Stage.LATE))
     return result
