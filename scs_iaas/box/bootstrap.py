@@ -287,15 +287,17 @@ def register(conn: Any, secrets: BoxSecrets) -> None:
             )
         return idc.update_user(found, password=password)
 
-    for name in SERVICE_USERS:
+    def service_user(name: str) -> None:
         svc_user = user(name, secrets.service, service_project)
         for role_name in ("admin", "service"):
             idc.assign_project_role_to_user(service_project, svc_user, roles[role_name])
-    member = user(MEMBER_USER, secrets.member, member_project)
-    # the SCS suite refuses admin credentials: this user has the member role only
-    idc.assign_project_role_to_user(member_project, member, roles["member"])
 
-    for entry in CATALOG:
+    def member_user() -> None:
+        member = user(MEMBER_USER, secrets.member, member_project)
+        # the SCS suite refuses admin credentials: this user has the member role only
+        idc.assign_project_role_to_user(member_project, member, roles["member"])
+
+    def catalog(entry: CatalogEntry) -> None:
         service = idc.find_service(entry.name)
         if service is None:
             service = idc.create_service(name=entry.name, type=entry.type)
@@ -305,3 +307,12 @@ def register(conn: Any, secrets: BoxSecrets) -> None:
                 idc.create_endpoint(
                     service_id=service.id, interface=interface, url=entry.url, region_id=REGION
                 )
+
+    # about 100 requests, each independent of the others: as many at once as Keystone has
+    # threads (a start waits on this, and Keystone answers slowly while the APIs import)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [pool.submit(service_user, name) for name in SERVICE_USERS]
+        jobs.append(pool.submit(member_user))
+        jobs += [pool.submit(catalog, entry) for entry in CATALOG]
+        for job in jobs:
+            job.result()
