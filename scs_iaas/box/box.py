@@ -363,8 +363,9 @@ class Box:
         p = self.paths
         for d in (p.etc, p.log, p.run, p.data):
             d.mkdir(parents=True, exist_ok=True)
-        for svc in self.services():
-            procs.rotate(p.logfile(svc.name))
+        # the setup logs too: the Ceph CLI appends to ceph-client.log on every call
+        for name in [svc.name for svc in self.services()] + ["ceph-setup", "ceph-client"]:
+            procs.rotate(p.logfile(name))
         os.chmod(p.home, 0o700)
         for sub in ("glance/images", "glance/staging", "glance/tasks", "glance/locks"):
             (p.data / sub).mkdir(parents=True, exist_ok=True)
