@@ -177,7 +177,9 @@ class Box:
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
         log = self.paths.logfile("install")
-        wanted = install.APT_PACKAGES | self.volume.apt_packages | ceph.APT_PACKAGES
+        wanted = install.APT_PACKAGES | self.volume.apt_packages
+        if "object-store" in self.groups:
+            wanted |= ceph.APT_PACKAGES
         missing = install.missing_apt_packages(wanted)
         if missing:
             with self._step(f"apt-get install {' '.join(missing)}"):
