@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlparse
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.errors import CloudError, InputError
 from scs_iaas.model.plan import (
+    CREATED_MARK,
     NAME_PROP,
     PENDING_PROP,
     Action,
@@ -44,11 +45,6 @@ COMPUTE_MV = "2.86"  # Nova validates extra specs from 2.86 on
 CHUNK = 4 * 1024 * 1024
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 PROGRESS_MIN = 16 * 1024 * 1024  # show a bar only for uploads bigger than this (or unknown)
-# Everything scs-iaas creates carries this mark (a flavor or volume type extra spec, an image
-# property), so that `demo --fresh` removes only what scs-iaas made and never a look-alike of
-# someone else's. Its namespace is neither Nova's nor Cinder's (both leave unknown scoped keys
-# alone: no validation, no scheduling filter) nor the scs: one the flavor manager owns.
-CREATED_MARK = "scs-iaas:created"
 
 
 # -- streaming with verification ----------------------------------------------------------
@@ -351,6 +347,13 @@ def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, fid)
 
 
+def _flavor_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    _nova(
+        cloud, "DELETE", f"/flavors/{a.resource_id}", f"delete flavor {a.name}", ok=(202, 204, 404)
+    )
+    return Outcome(a, a.resource_id)
+
+
 def _flavor_replace(cloud: Cloud, a: Action, show: bool) -> Outcome:
     """Delete and recreate (sizes are immutable); private flavors get their access back."""
     p, old = _params(a, FlavorSpec), a.resource_id
@@ -449,6 +452,17 @@ def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
                 json=spec,
             )
     return Outcome(a, tid)
+
+
+def _vtype_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    _cinder(
+        cloud,
+        "DELETE",
+        f"/types/{a.resource_id}",
+        f"delete volume type {a.name}",
+        ok=(202, 204, 404),
+    )
+    return Outcome(a, a.resource_id)
 
 
 # -- images ------------------------------------------------------------------------------------
@@ -593,8 +607,10 @@ _HANDLERS: dict[tuple[str, Op], Callable[[Cloud, Action, bool], Outcome]] = {
     ("flavor", Op.CREATE): _flavor_create,
     ("flavor", Op.UPDATE): _flavor_update,
     ("flavor", Op.REPLACE): _flavor_replace,
+    ("flavor", Op.DELETE): _flavor_delete,
     ("volume_type", Op.CREATE): _vtype_create,
     ("volume_type", Op.UPDATE): _vtype_update,
+    ("volume_type", Op.DELETE): _vtype_delete,
     ("image", Op.CREATE): _image_create,
     ("image", Op.UPDATE): _image_patch,
     ("image", Op.HIDE): _image_patch,

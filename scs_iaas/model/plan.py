@@ -219,3 +219,10 @@ def patch_ops(
 
 def _ptr(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
+
+
+# Everything scs-iaas creates carries this mark (a flavor or volume type extra spec, an image
+# property), so that `demo --fresh` takes back only what scs-iaas made and never a look-alike
+# of someone else's. Its namespace is neither Nova's nor Cinder's (both leave unknown scoped
+# keys alone: no validation, no scheduling filter) nor the scs: one the flavor manager owns.
+CREATED_MARK = "scs-iaas:created"

@@ -8,7 +8,7 @@ import json
 import pytest
 from helpers_cli import run_cli
 
-from scs_iaas.commands.demo import _demo_images, _empty
+from scs_iaas.app.demo import demo_images, empty
 
 pytestmark = pytest.mark.integration
 AREAS = r"^scs-01(00|02|03|04|14)-"
@@ -21,37 +21,43 @@ def _check(box) -> dict:
 
 
 def _forget_unmarked(box) -> None:
-    """The shared box may still hold standard flavors, demo images and a LUKS type that an
-    scs-iaas before the ``scs-iaas:created`` mark made: ``--fresh`` rightly leaves unmarked
-    things alone, so this test, which needs an empty start, removes those (when unused)."""
-    from scs_iaas.cloud.apply import CREATED_MARK
+    """The shared box may still hold standard flavors and demo images that an scs-iaas before
+    the ``scs-iaas:created`` mark made: ``--fresh`` rightly leaves unmarked things alone, so
+    this test, which needs an empty start, removes those it can tell the managers made (scs:
+    extra specs; the image manager's scs-iaas:name) when unused. Other helpers' look-alikes on
+    the shared box (a "Debian 12" guest image) carry neither and stay."""
+    from scs_iaas.app.demo import DEMO_IMAGES
     from scs_iaas.cloud.connection import connect
-    from scs_iaas.commands.demo import DEMO_IMAGES
+    from scs_iaas.managers.images import NAME_PROP
+    from scs_iaas.model.plan import CREATED_MARK
     from scs_iaas.standards.flavors import standard_flavors
 
-    conn = connect(box.admin_cloud).conn
+    conn = connect(box.admin_cloud, config_file=str(box.clouds_yaml)).conn
     used = {(s.flavor or {}).get("original_name") for s in conn.compute.servers(all_projects=True)}
     names = {f.name for f in standard_flavors("all")} - used
     for flavor in conn.compute.flavors(is_public=None):
-        if flavor.name in names and CREATED_MARK not in (flavor.extra_specs or {}):
+        specs = flavor.extra_specs or {}
+        by_manager = any(k.startswith("scs:") for k in specs)
+        if flavor.name in names and by_manager and CREATED_MARK not in specs:
             conn.compute.delete_flavor(flavor)
     images = {(s.image or {}).get("id") for s in conn.compute.servers(all_projects=True)}
     for image in conn.image.images():
-        demo = image.name.startswith(tuple(e[0] for e in DEMO_IMAGES))
-        if demo and image.id not in images and CREATED_MARK not in (image.properties or {}):
+        props = image.properties or {}
+        demo = image.name.startswith(tuple(e[0] for e in DEMO_IMAGES)) and NAME_PROP in props
+        if demo and image.id not in images and CREATED_MARK not in props:
             conn.image.delete_image(image.id)
 
 
-def test_empty_cloud_fails_then_managers_make_it_pass(box, tmp_path, monkeypatch):
-    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
-    _empty(box.admin_cloud)  # the demo's --fresh: standard flavors, demo images, LUKS type
+def test_empty_cloud_fails_then_managers_make_it_pass(box, tmp_path):
+    # the demo's --fresh (standard flavors, demo images, LUKS type), through a printed plan
+    empty(box.admin_cloud, str(box.clouds_yaml))
     _forget_unmarked(box)
     before = _check(box)
     assert before["results"]["scs-0103-flavor-2v-4-20s"] == "FAIL"
     assert before["results"]["scs-0104-image-ubuntu-2404"] == "FAIL"
     assert before["versions"]["v5.1"]["main"] == "FAIL"
 
-    definitions = _demo_images(tmp_path)
+    definitions = demo_images(tmp_path)
     for step in (
         ["manage", "flavors", "--set", "all", "--apply"],
         ["manage", "volume-types", "--apply"],

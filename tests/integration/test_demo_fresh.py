@@ -6,23 +6,38 @@ shared box's real standard flavors and demo images are never touched here."""
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 
 import pytest
 
-from scs_iaas.cloud.apply import CREATED_MARK
-from scs_iaas.commands.demo import delete_targets, fresh_targets
+from scs_iaas.cloud.apply import apply_plan
+from scs_iaas.model.plan import CREATED_MARK
 
 pytestmark = pytest.mark.integration
+
+
+def removal_plan(cloud, p: str):
+    """What --fresh plans, for this test's names only (app/demo.py: the demo's names)."""
+    from scs_iaas.cloud.snapshot import read_snapshot, volume_usage
+    from scs_iaas.managers.removal import plan_removal
+
+    snap = read_snapshot(cloud, {"flavors", "images", "volume_types", "servers"})
+    assert not snap.errors, snap.errors
+    types = [t.id for t in snap.volume_types if t.name == f"{p}-vt"]
+    return plan_removal(
+        snap,
+        flavors={f"{p}-fm", f"{p}-ff"},
+        image_prefixes=[p],
+        volume_types={f"{p}-vt"},
+        volumes_per_type=volume_usage(cloud, types),
+    )
 
 
 @pytest.fixture
 def admin_cloud(box):
     from scs_iaas.cloud.connection import connect
 
-    os.environ["OS_CLIENT_CONFIG_FILE"] = str(box.clouds_yaml)
-    return connect(box.admin_cloud)
+    return connect(box.admin_cloud, config_file=str(box.clouds_yaml))
 
 
 def test_fresh_removes_only_marked_and_unused(box, admin_cloud, admin_conn):
@@ -55,18 +70,18 @@ def test_fresh_removes_only_marked_and_unused(box, admin_cloud, admin_conn):
         )
         made.append(("server", server.id))
 
-        targets = fresh_targets(
-            admin_cloud,
-            flavor_names={f"{p}-fm", f"{p}-ff"},
-            image_prefixes=(p,),
-            type_names={f"{p}-vt"},
-        )
-        assert sorted((k, n) for k, _i, n in targets) == [
+        plan = removal_plan(admin_cloud, p)
+        assert sorted((a.kind, a.name) for a in plan.actions) == [
             ("flavor", f"{p}-fm"),
             ("image", f"{p}-marked"),
-            ("volume type", f"{p}-vt"),
+            ("volume_type", f"{p}-vt"),
         ]
-        assert delete_targets(admin_cloud, targets) == 3
+        notes = "\n".join(plan.notes)
+        assert f"image {p}-foreign ({foreign.id}) kept: not created by scs-iaas" in notes
+        assert f"image {p}-in-use ({in_use.id}) kept: a server was booted from it" in notes
+        assert f"flavor {p}-ff kept: not created by scs-iaas" in notes
+        applied = apply_plan(admin_cloud, plan)
+        assert len(applied.done) == 3
         assert conn.image.find_image(marked.id) is None
         assert conn.image.get_image(foreign.id).id == foreign.id
         assert conn.image.get_image(in_use.id).id == in_use.id

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from scs_iaas.box import BoxInfo
-from scs_iaas.cloud.apply import CREATED_MARK
+from scs_iaas.model.plan import CREATED_MARK
 
 pytestmark = pytest.mark.integration
 

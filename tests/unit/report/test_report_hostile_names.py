@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from scs_iaas.model.findings import Finding, Status
 from scs_iaas.report import FORMATS, emit
+from scs_iaas.report.meta import Meta
 from scs_iaas.report.safe import safe_text
 
 HOSTILE = [
@@ -42,20 +43,22 @@ def _findings(name: str) -> list[Finding]:
     ]  # fmt: skip
 
 
-def _extra(name: str) -> dict:
-    return {
-        "subject": f"cloud {name}",
-        "cloud": name,
-        "checked_at": "2026-12-01T12:00:00+00:00",
-        "versions": {"v5.1": {"main": "FAIL", "recommended": "FAIL", "line": name}},
-        "results": {"scs-0102-image-recency": "FAIL"},
-        "argv": ["scs-iaas", name],
-    }
+def _meta(name: str) -> Meta:
+    return Meta(
+        subject=f"cloud {name}",
+        cloud=name,
+        checked_at="2026-12-01T12:00:00+00:00",
+        versions={"v5.1": {"main": "FAIL", "recommended": "FAIL", "line": name}},
+        results={"scs-0102-image-recency": "FAIL"},
+        verdict_lines=[f"- main: FAIL {name}"],
+        argv=["scs-iaas", name],
+        data={"image": name},
+    )
 
 
 def _render(fmt: str, name: str) -> str:
     buf = io.StringIO()
-    emit(_findings(name), fmt, title=f"report {name}", extra=_extra(name), out=buf)
+    emit(_findings(name), fmt, title=f"report {name}", meta=_meta(name), out=buf)
     return buf.getvalue()
 
 
