@@ -143,9 +143,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         clouds, proxies = proxied_clouds(tmp)
-        from scs_iaas.commands.demo import _demo_images
+        from scs_iaas.app.demo import demo_images
 
-        images = _demo_images(tmp)
+        images = demo_images(tmp)
         commands = {
             "check": ["check", "--os-cloud", "px-box-member"],
             "manage flavors": ["manage", "flavors", "--os-cloud", "px-box-admin"],

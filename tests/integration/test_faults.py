@@ -138,9 +138,9 @@ def test_manage_flavors_with_frozen_compute_stops_in_bounded_time(px):
 
 
 def test_manage_images_with_frozen_glance_writes_nothing(px, tmp_path):
-    from scs_iaas.commands.demo import _demo_images
+    from scs_iaas.app.demo import demo_images
 
-    definitions = _demo_images(tmp_path)
+    definitions = demo_images(tmp_path)
     px.proxies["image"].inject("freeze")
     rc, _out, err, took = px.run(
         "manage", "images", "--definitions", str(definitions), "--apply", cloud=px.admin
