@@ -135,6 +135,15 @@ def test_the_pure_core_imports_nothing_with_io() -> None:
     assert graph["standards"] <= {"", "model", "errors"}
 
 
+def test_checks_and_managers_never_reach_the_cloud() -> None:
+    """Checks judge a snapshot and managers plan from one: only cloud/ speaks to OpenStack
+    (and runs the probes), and the records they read live in model/."""
+    graph = import_graph()
+    assert "cloud" not in graph["checks"]
+    assert "cloud" not in graph["managers"]
+    assert "cloud" not in graph["report"]
+
+
 def test_the_checker_sees_a_cycle_and_an_upward_import() -> None:
     """The graph test can fail: a cycle and a wrong-way edge are found."""
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
