@@ -153,8 +153,8 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
 
 def empty(admin_cloud: str, clouds_yaml: str | None = None, *, out: TextIO | None = None) -> int:
     """Delete what the managers create (standard flavors, demo images, the LUKS type) where
-    nothing uses it: planned from a snapshot, printed to ``out``, then applied. Returns how
-    many resources were deleted."""
+    nothing uses it: planned from a snapshot, printed to ``out`` (default stdout: never
+    applied unprinted), then applied. Returns how many resources were deleted."""
     from scs_iaas.app.manage import Managed, apply
     from scs_iaas.cloud.connection import connect
     from scs_iaas.cloud.snapshot import read_snapshot, volume_usage
@@ -177,8 +177,8 @@ def empty(admin_cloud: str, clouds_yaml: str | None = None, *, out: TextIO | Non
         volume_types={DEFAULT_ENCRYPTED_NAME},
         volumes_per_type=volume_usage(cloud, luks) if luks else {},
     )
-    if out is not None:
-        render_text(plan, out, title=f"plan: take back the demo's resources on {cloud.name}")
+    out = out or sys.stdout
+    render_text(plan, out, title=f"plan: take back the demo's resources on {cloud.name}")
     if not plan.changes:
         return 0
     applied = apply(Managed(cloud, plan, admin_for="deleting flavors and volume types"), log=out)
