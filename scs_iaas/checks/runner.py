@@ -8,9 +8,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from scs_iaas.checks.base import Check, Context
 from scs_iaas.findings import Finding, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scs_iaas.standards.scope import Scope
 
 
 @cache
@@ -82,7 +86,9 @@ def run_checks(
     return findings
 
 
-def grade(findings: Iterable[Finding], version: str | None = None) -> list[Finding]:
+def grade(
+    findings: Iterable[Finding], version: str | None = None, sc: Scope | None = None
+) -> list[Finding]:
     """Grade failures by what the judged certificate version makes of the test: FAIL where it
     is a main target; WARN where it is only recommended, previewed or not part of that version
     (an official id). The official suite's FAIL is kept in ``details["official"]``, which is
@@ -90,7 +96,7 @@ def grade(findings: Iterable[Finding], version: str | None = None) -> list[Findi
     from scs_iaas.standards import scope
 
     targets: dict[str, str] = {}
-    for module in scope.get_version(version or scope.DEFAULT_VERSION).modules:
+    for module in scope.get_version(version or scope.DEFAULT_VERSION, sc).modules:
         for target in ("preview", "recommended", "main"):
             for test_id in getattr(module, target):
                 targets[test_id] = target

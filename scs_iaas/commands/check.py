@@ -16,6 +16,7 @@ from scs_iaas.errors import InputError, ScsIaasError
 if TYPE_CHECKING:  # pragma: no cover
     from scs_iaas.cloud.connection import Cloud
     from scs_iaas.findings import Finding, Status
+    from scs_iaas.standards.scope import Scope, VersionVerdict
 
 # `scs-iaas validate WHAT`: the test-id patterns per word (as `osism validate flavors`).
 VALIDATE = {
@@ -37,8 +38,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         dest="cert_version",
         metavar="VERSION",
         default=None,
-        help="certificate version to judge against (default: the effective one; 'all' for every "
-        "version)",
+        help="certificate version to judge against (default: those the scope's timeline names "
+        "today, as the official tool; 'all' for every version)",
     )
     p.add_argument(
         "-f", "--format", default="text", choices=["text", "json", "junit", "html", "scs-yaml"]
@@ -53,6 +54,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--allow-admin",
         action="store_true",
         help="run with admin/manager credentials (the official suite refuses them)",
+    )
+    p.add_argument(
+        "--scope",
+        metavar="FILE",
+        help="a newer scs-compatible-iaas.yaml (a checkout of the SCS standards repository; "
+        "default: the packaged copy)",
     )
     p.add_argument("--subject", help="name of the cloud in reports (default: the cloud name)")
     p.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
@@ -124,18 +131,43 @@ def _pattern(text: str | None) -> str | None:
     return text
 
 
+def load_scope(path: str | None) -> Scope:
+    """The packaged official scope, or the file ``--scope`` names (one-line errors)."""
+    from scs_iaas.standards import scope
+
+    if not path:
+        return scope.default_scope()
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except OSError as exc:
+        raise InputError(f"--scope {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--scope {path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not YAML"
+        raise InputError(f"--scope {path}{where}: {problem}") from None
+    return scope.parse_scope(doc, source=path)
+
+
 @dataclass
 class Evaluation:
     """One run of the suite: findings, one result per test id, verdicts, report payload."""
 
     findings: list[Finding]
     results: dict[str, Status]
-    judged: list[Any]
+    judged: list[VersionVerdict]
     extra: dict[str, Any]
     cloud: Cloud
 
     @property
     def main_failed(self) -> bool:
+        """The exit code follows ``main`` of the printed versions (as the official tool's
+        does: a failed or aborted test of any version it checked makes it non-zero)."""
         return any(v.main_failed for v in self.judged)
 
 
@@ -148,6 +180,8 @@ def evaluate(
     allow_admin: bool = False,
     cert_version: str | None = None,
     subject: str | None = None,
+    scope_file: str | None = None,
+    verbose: bool = False,
 ) -> Evaluation:
     """Connect, read one snapshot, run the selected checks, judge per certificate version."""
     from scs_iaas.checks import runner, verdicts
@@ -157,10 +191,12 @@ def evaluate(
     from scs_iaas.standards import scope
 
     now = now or _now(None)
-    # the version in force on `now` grades and judges unless one is named
-    effective = scope.effective_on(now.date())
-    if cert_version not in (None, "all"):
-        scope.get_version(cert_version)  # a wrong name fails here, before any request
+    sc = load_scope(scope_file)
+    day = now.date()
+    # the version in force on `now` grades findings unless one is named; the versions the
+    # timeline names that day are judged and printed (as the official tool does)
+    judged_versions = verdicts.judged_versions(sc, cert_version, day)  # bad name fails here
+    grading = cert_version if cert_version not in (None, "all") else sc.effective_on(day)
     checks = runner.select(_pattern(pattern))
     if not checks:
         raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
@@ -179,22 +215,29 @@ def evaluate(
         with_resources=with_resources,
         selected=selected,
     )
-    grading = cert_version if cert_version not in (None, "all") else effective
-    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading)
+    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading, sc)
     results = runner.results_by_test(findings)
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name
-    judged = verdicts.judge(results, cert_version or effective, subject)
+    judged = verdicts.judge(
+        results, judged_versions, subject, sc=sc, day=day, tests=pattern, verbose=verbose
+    )
+    outside = scope.outside_groups(sc, judged_versions, results)
     extra: dict[str, Any] = {
         "subject": subject,
         "cloud": cloud.name,
         "checked_at": now.isoformat(timespec="seconds"),
+        "reference_date": day.isoformat(),
+        "scope": {"name": sc.name, "uuid": sc.uuid, "url": sc.url, "source": sc.source},
+        "forced_version": cert_version,
+        "forced_tests": pattern,
         "versions": {v.version: v.to_dict() for v in judged},
         "results": {k: str(st) for k, st in results.items()},
         "api_requests": cloud.counter.count,
         "seconds": round(elapsed, 3),
         "timing": _timing(cloud.counter.first_request_wall),
-        "verdict_lines": [line for v in judged for line in v.lines()],
+        "verdict_lines": [line for v in judged for line in v.lines],
+        "outside_lines": list(scope.outside_lines(outside)),
         "argv": sys.argv,
     }
     return Evaluation(findings, results, judged, extra, cloud)
@@ -221,6 +264,8 @@ def run_check(args: argparse.Namespace) -> int:
         allow_admin=args.allow_admin,
         cert_version=args.cert_version,
         subject=args.subject,
+        scope_file=args.scope,
+        verbose=args.verbose,
     )
     ev.extra["verbose"] = args.verbose
     from scs_iaas.report import emit_to
