@@ -77,6 +77,14 @@ def register(sub: Any) -> None:
     p.add_argument("--tests", metavar="REGEX", help="only test ids matching REGEX (re.search)")
     p.add_argument("--list", action="store_true", help="list the test ids and exit")
     p.add_argument(
+        "--upload",
+        action="store_true",
+        help="sign the SCS report and upload it to --monitor after the run (as `report upload`)",
+    )
+    from scs_iaas.commands.report import add_upload_options
+
+    add_upload_options(p, required=False)
+    p.add_argument(
         "--cleanup",
         action="store_true",
         help="delete resources left behind by an interrupted --with-resources run, then exit",
@@ -96,7 +104,10 @@ def register(sub: Any) -> None:
         help=f"one or more of: {', '.join(sorted(VALIDATE))}",
     )
     _common(v)
-    v.set_defaults(func=run_validate, list=False, cleanup=False)
+    v.set_defaults(
+        func=run_validate, list=False, cleanup=False, upload=False, monitor=None, key=None
+    )
+    v.set_defaults(auth_file=None)
 
 
 def validate_pattern(areas: list[str] | tuple[str, ...]) -> str:
@@ -223,6 +234,10 @@ def evaluate(
         results, judged_versions, subject, sc=sc, day=day, tests=pattern, verbose=verbose
     )
     outside = scope.outside_groups(sc, judged_versions, results)
+    # what the official report holds: the results of the judged versions' ids, nothing else
+    in_scope = {i for v in judged_versions for ids in v.targets.values() for i in ids}
+    values = scope.official_values(results)
+    official = {i: values[i] for i in sorted(values) if i in in_scope}
     extra: dict[str, Any] = {
         "subject": subject,
         "cloud": cloud.name,
@@ -233,6 +248,7 @@ def evaluate(
         "forced_tests": pattern,
         "versions": {v.version: v.to_dict() for v in judged},
         "results": {k: str(st) for k, st in results.items()},
+        "official_results": official,
         "api_requests": cloud.counter.count,
         "seconds": round(elapsed, 3),
         "timing": _timing(cloud.counter.first_request_wall),
@@ -256,6 +272,8 @@ def run_check(args: argparse.Namespace) -> int:
         from scs_iaas.cloud.connection import connect
 
         return _cleanup(connect(args.os_cloud))
+    if args.upload:
+        _check_upload_options(args)
     ev = evaluate(
         args.os_cloud,
         pattern,
@@ -281,7 +299,30 @@ def run_check(args: argparse.Namespace) -> int:
             f"scs-iaas: {ev.cloud.counter.summary()} in {ev.extra['seconds']:.2f} s",
             file=sys.stderr,
         )
+    if args.upload:
+        from scs_iaas.report.scs_yaml import document, dump_documents
+        from scs_iaas.report.upload import upload
+
+        text = dump_documents([document(ev.findings, ev.extra)])
+        done = upload([("the report of this run", text)], args.monitor, args.key, args.auth_file)
+        print(done.line(), file=sys.stderr if args.format != "text" and not args.output else None)
     return 1 if ev.main_failed else 0
+
+
+def _check_upload_options(args: argparse.Namespace) -> None:
+    """Before any request: --upload needs the monitor, the key and readable credentials."""
+    import os
+
+    from scs_iaas.report.upload import read_auth
+
+    missing = [o for o, v in (("--monitor", args.monitor), ("--key", args.key)) if not v]
+    if not args.auth_file:
+        missing.append("--auth-file")
+    if missing:
+        raise InputError(f"--upload needs {', '.join(missing)}")
+    if not os.path.isfile(args.key):
+        raise InputError(f"--key {args.key}: no such file")
+    read_auth(args.auth_file)
 
 
 def _timing(first_request_wall: float | None) -> dict[str, float | None]:
