@@ -46,6 +46,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report here (default stdout)")
     p.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write the official SCS report (the -f scs-yaml format) to FILE, as "
+        "scs-compliance-check.py -o does beside its printed verdicts",
+    )
+    p.add_argument(
         "--with-resources",
         action="store_true",
         help="also run tests that create (and delete) resources: 0116 secret, 0117 backup",
@@ -299,6 +305,8 @@ def run_check(args: argparse.Namespace) -> int:
             f"scs-iaas: {ev.cloud.counter.summary()} in {ev.extra['seconds']:.2f} s",
             file=sys.stderr,
         )
+    if args.report:
+        emit_to(args.report, ev.findings, "scs-yaml", title=title, extra=ev.extra)
     if args.upload:
         from scs_iaas.report.scs_yaml import document, dump_documents
         from scs_iaas.report.upload import upload
