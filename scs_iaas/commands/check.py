@@ -32,7 +32,24 @@ VALIDATE = {
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--os-cloud", metavar="NAME", help="clouds.yaml entry (default: $OS_CLOUD)")
+    p.add_argument(
+        "--os-cloud",
+        metavar="NAME",
+        action="append",
+        help="clouds.yaml entry (default: $OS_CLOUD); several: a fleet, checked concurrently",
+    )
+    p.add_argument(
+        "--subjects",
+        metavar="FILE",
+        help="a fleet: YAML mapping of subject (the report's name) to clouds.yaml entry",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=8,
+        metavar="N",
+        help="clouds of a fleet checked at the same time (default 8)",
+    )
     p.add_argument(
         "--version",
         dest="cert_version",
@@ -274,14 +291,17 @@ def run_check(args: argparse.Namespace) -> int:
             for t in check.tests:
                 print(f"{t.id}\t{t.standard} {t.version}\t{t.title}")
         return 0
+    clouds = args.os_cloud or []
     if args.cleanup:
         from scs_iaas.cloud.connection import connect
 
-        return _cleanup(connect(args.os_cloud))
+        return max(_cleanup(connect(c)) for c in clouds or [None])
+    if args.subjects or len(clouds) > 1:
+        return _run_fleet(args, pattern)
     if args.upload:
         _check_upload_options(args)
     ev = evaluate(
-        args.os_cloud,
+        clouds[0] if clouds else None,
         pattern,
         now=_now(args.now),
         with_resources=args.with_resources,
@@ -315,6 +335,89 @@ def run_check(args: argparse.Namespace) -> int:
         done = upload([("the report of this run", text)], args.monitor, args.key, args.auth_file)
         print(done.line(), file=sys.stderr if args.format != "text" and not args.output else None)
     return 1 if ev.main_failed else 0
+
+
+def _read_subjects(path: str) -> list[tuple[str, str]]:
+    import yaml
+
+    from scs_iaas.app.fleet import parse_subjects
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        doc = yaml.safe_load(text)
+    except OSError as exc:
+        raise InputError(f"--subjects {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"--subjects {path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise InputError(f"--subjects {path}{where}: not YAML") from None
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            lines[str(key.value)] = key.start_mark.line + 1
+    return parse_subjects(doc, f"--subjects {path}", lines)
+
+
+def _run_fleet(args: argparse.Namespace, pattern: str | None) -> int:
+    """Several clouds: checked concurrently, a progress line each (stderr), one table."""
+    from scs_iaas.app import fleet
+    from scs_iaas.checks import runner, verdicts
+    from scs_iaas.report import fleet as fleet_report
+    from scs_iaas.report import write_to
+
+    if args.format not in ("text", "json", "scs-yaml"):
+        raise InputError(f"-f {args.format}: a fleet is reported as text, json or scs-yaml")
+    mapping = _read_subjects(args.subjects) if args.subjects else []
+    subjects = fleet.subjects_from(args.os_cloud or [], mapping, args.subject)
+    if args.upload:
+        _check_upload_options(args)
+    # what would fail for every subject fails once, here, before any request
+    now = _now(args.now)
+    verdicts.judged_versions(load_scope(args.scope), args.cert_version, now.date())
+    if not runner.select(pattern):
+        raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
+
+    def one(s: fleet.Subject) -> Evaluation:
+        return evaluate(
+            s.cloud,
+            pattern,
+            now=now,
+            with_resources=args.with_resources,
+            allow_admin=args.allow_admin,
+            cert_version=args.cert_version,
+            subject=s.name,
+            scope_file=args.scope,
+            verbose=args.verbose,
+        )
+
+    def progress(n: int, total: int, run: fleet.SubjectRun) -> None:
+        print(fleet_report.progress_line(n, total, run), file=sys.stderr, flush=True)
+
+    runs = fleet.run_fleet(subjects, one, workers=args.workers, progress=progress)
+    if args.format == "json":
+        write_to(args.output, fleet_report.render_fleet_json(runs))
+    elif args.format == "scs-yaml":
+        write_to(args.output, fleet_report.render_fleet_scs_yaml(runs))
+    else:
+        import io
+
+        buf = io.StringIO()
+        fleet_report.render_fleet_text(runs, buf, verbose=args.verbose)
+        write_to(args.output, buf.getvalue())
+    checked = [r for r in runs if r.evaluation is not None]
+    if args.report and checked:
+        write_to(args.report, fleet_report.render_fleet_scs_yaml(runs))
+    if args.upload and checked:
+        from scs_iaas.report.upload import upload
+
+        text = fleet_report.render_fleet_scs_yaml(runs)
+        done = upload([("the fleet's report", text)], args.monitor, args.key, args.auth_file)
+        print(done.line(), file=sys.stderr if args.format != "text" and not args.output else None)
+    return fleet.exit_code(runs)
 
 
 def _check_upload_options(args: argparse.Namespace) -> None:
