@@ -256,7 +256,7 @@ def evaluate(
     judged = verdicts.judge(
         results, judged_versions, subject, sc=sc, day=day, tests=pattern, verbose=verbose
     )
-    outside = scope.outside_groups(sc, judged_versions, results)
+    outside = scope.outside_groups(sc, judged_versions, results, partial=bool(pattern))
     # what the official report holds: the results of the judged versions' ids, nothing else
     in_scope = {i for v in judged_versions for ids in v.targets.values() for i in ids}
     values = scope.official_values(results)

@@ -209,8 +209,10 @@ class ImageFacts:
 
 
 def suite_images(images: Iterable[ImageFacts]) -> list[ImageFacts]:
-    """The images the official suite judges: visibility public or community."""
-    return [img for img in images if img.visibility in SUITE_VISIBILITIES]
+    """The images the official suite judges: visibility public or community, and not hidden
+    (it reads them with a plain image list, which Glance answers without hidden images; a
+    rotated-out image hidden with os_hidden=true is therefore not judged, by either)."""
+    return [img for img in images if img.visibility in SUITE_VISIBILITIES and not img.os_hidden]
 
 
 def parse_build_date(

@@ -665,12 +665,13 @@ OUTSIDE_HEADER = (
 
 
 def outside_groups(
-    scope: Scope, judged: Sequence[Version], results: Mapping[str, Any]
+    scope: Scope, judged: Sequence[Version], results: Mapping[str, Any], *, partial: bool = False
 ) -> list[TargetVerdict]:
     """Results the judged versions' ``main`` targets do not contain, grouped and labelled: the
     recommended ids of the ``…-rec`` modules beside the included ones (all of them, so missing
     ones show), then ids that ran but sit in no judged target: other modules of the scope,
-    test ids the scope file lists in no module, draft standards, our own ``scs-iaas-…``."""
+    test ids the scope file lists in no module, draft standards, our own ``scs-iaas-…``.
+    ``partial`` (a test filter was used): only ids that have a result."""
     decided: set[str] = set()
     for v in judged:
         decided.update(v.ids("main"))
@@ -682,6 +683,8 @@ def outside_groups(
             if any(g.target == label for g in groups):
                 continue
             ids = sorted({i for ids in rec.targets.values() for i in ids} - decided)
+            if partial:
+                ids = [i for i in ids if i in official_values(results)]
             if ids:
                 groups.append(target_verdict(label, ids, results))
                 shown.update(ids)

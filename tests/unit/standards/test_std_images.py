@@ -638,3 +638,13 @@ def test_from_record_of_the_snapshot_keeps_hash_algo() -> None:
     findings = im.check_image_properties(facts, now=NOW)
     assert {f.status for f in findings} == {Status.PASS}
     assert ImageFacts.from_glance(raw) == facts
+
+
+def test_hidden_images_are_not_judged_as_the_suite_cannot_see_them() -> None:
+    """The official suite's image list leaves hidden images out (Glance does): a hidden kernel
+    image without min_disk is not the certificate's business, as measured side by side."""
+    hidden = img("Debian 12 guest kernel", min_disk=0, os_hidden=True)
+    shown = img("Ubuntu 24.04")
+    assert im.suite_images([hidden, shown]) == [shown]
+    results = suite_results(im.check_image_metadata([hidden, shown], now=NOW))
+    assert results["scs-0102-prop-min_disk"] == Status.PASS

@@ -341,3 +341,11 @@ def test_module_for_finds_the_plain_module() -> None:
     assert scope.module_for("scs-0114", "v1").id == "scs-0114-v1"
     with pytest.raises(ValueError):
         scope.module_for("scs-0999", "v1")
+
+
+def test_a_test_filter_shows_only_what_ran_outside() -> None:
+    results = {"scs-0114-encrypted-type": Status.PASS}
+    groups = scope.outside_groups(SC, [SC.version("v5.1")], results, partial=True)
+    assert [(g.target, g.passed) for g in groups] == [
+        ("scs-0114-v1-rec (recommended)", ("scs-0114-encrypted-type",))
+    ]
