@@ -216,6 +216,7 @@ def evaluate(
     subject: str | None = None,
     scope_file: str | None = None,
     verbose: bool = False,
+    shared_auth: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Connect, read one snapshot, run the selected checks, judge per certificate version."""
     from scs_iaas.checks import runner, verdicts
@@ -235,7 +236,7 @@ def evaluate(
     if not checks:
         raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
     started = time.perf_counter()
-    cloud = connect(os_cloud)
+    cloud = connect(os_cloud, shared_auth=shared_auth)
     _guard_roles(cloud.name, cloud.roles, allow_admin)
     snapshot = read_snapshot(cloud, runner.needed_kinds(checks))
     selected = None
@@ -381,6 +382,8 @@ def _run_fleet(args: argparse.Namespace, pattern: str | None) -> int:
     if not runner.select(pattern):
         raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
 
+    shared_auth: dict[str, Any] = {}  # one token per distinct Keystone + credentials
+
     def one(s: fleet.Subject) -> Evaluation:
         return evaluate(
             s.cloud,
@@ -392,6 +395,7 @@ def _run_fleet(args: argparse.Namespace, pattern: str | None) -> int:
             subject=s.name,
             scope_file=args.scope,
             verbose=args.verbose,
+            shared_auth=shared_auth,
         )
 
     def progress(n: int, total: int, run: fleet.SubjectRun) -> None:
