@@ -13,6 +13,7 @@ from scs_iaas.findings import Status
 from scs_iaas.standards import images as im
 from scs_iaas.standards.images import ImageFacts
 from scs_iaas.standards.scope import RuleFinding, default_scope, get_version, suite_results
+from scs_iaas.standards.scope import packaged_text as scope_packaged
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "standard_images.yaml"
 NOW = datetime(2026, 8, 1, tzinfo=UTC)
@@ -215,7 +216,20 @@ def test_every_scheme_match_gets_a_source_finding() -> None:
 def test_v4_list_makes_ubuntu_2204_mandatory() -> None:
     got = results([image("Ubuntu 24.04", NOBLE)], version="scs-0104-v1-1")
     assert got["scs-0104-image-ubuntu-2204"].status is Status.FAIL
-    assert got["scs-0104-image-ubuntu-2404"].status is Status.PASS
+    # the v4 module has no 24.04 id: its list carries only what its ids need
+    assert "scs-0104-image-ubuntu-2404" not in got
+
+
+def test_lists_are_read_from_the_packaged_image_spec_files() -> None:
+    """Entries, statuses and sources come from scope_data/scs-0104-v1-images*.yaml (the files
+    the scope passes as image_spec); the test ids follow the suite's naming from the names."""
+    v5 = yaml.safe_load(scope_packaged("scs-0104-v1-images-v5.yaml"))
+    listed = [s for s in im.standard_images("v1") if s.listed]
+    assert [s.name for s in listed] == [e["name"] for e in v5["images"]]
+    by = {(s.name, s.name_scheme): s for s in listed}
+    assert by[("ubuntu-capi-image", im.CAPI_SCHEME_2)].image_test_id == "scs-0104-image-capi-2"
+    assert by[("Debian 10", None)].source_test_id == "scs-iaas-0104-source-debian-10"
+    assert by[("Ubuntu 20.04", None)].image_test_id is None  # the scope has no such id
 
 
 # --- v2 (draft) -------------------------------------------------------------------------------
