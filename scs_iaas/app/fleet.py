@@ -122,3 +122,33 @@ def run_fleet(
 def exit_code(runs: Sequence[SubjectRun]) -> int:
     """The worst of the subjects' exit codes."""
     return max((r.exit_code for r in runs), default=0)
+
+
+def check_fleet(
+    subjects: Sequence[Subject],
+    pattern: str | None,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    progress: Callable[[int, int, SubjectRun], None] | None = None,
+    **options: Any,
+) -> list[SubjectRun]:
+    """``app.check.evaluate`` for every subject (``options`` are its keywords: now,
+    cert_version, scope_file, with_resources, …), one token per distinct Keystone and
+    credentials. What would fail for every subject (a bad --version, --tests or --scope) fails
+    once, here, before any request."""
+    from scs_iaas.app import check
+    from scs_iaas.checks import verdicts
+
+    now = options.get("now")
+    day = now.date() if now is not None else None
+    sc = check.load_scope(options.get("scope_file"))
+    if day is not None:
+        verdicts.judged_versions(sc, options.get("cert_version"), day)
+    if not check.list_tests(pattern):
+        raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
+    shared_auth: dict[str, Any] = {}
+
+    def one(s: Subject) -> Any:
+        return check.evaluate(s.cloud, pattern, subject=s.name, shared_auth=shared_auth, **options)
+
+    return run_fleet(subjects, one, workers=workers, progress=progress)

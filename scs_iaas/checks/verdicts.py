@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards import scope as scope_mod
 from scs_iaas.standards.scope import Scope, Version, VersionVerdict
 

@@ -163,9 +163,11 @@ def connect(
     name: str | None = None,
     *,
     authenticate: bool = True,
+    config_file: str | None = None,
     shared_auth: dict[str, Any] | None = None,
 ) -> Cloud:
-    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``).
+    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``), from
+    ``config_file`` when given (else openstacksdk's search path for clouds.yaml).
 
     Authenticates at once (one token request) so that a wrong entry, a wrong password or an
     unreachable Keystone is reported here, in one line, before any work starts.
@@ -182,7 +184,9 @@ def connect(
     cloud = _cloud_name(name)
     label = cloud or "(OS_* environment)"
     try:
-        config = openstack.config.OpenStackConfig()
+        config = openstack.config.OpenStackConfig(
+            config_files=[config_file] if config_file else None
+        )
         region = config.get_one(cloud=cloud, compute_api_version=COMPUTE_MICROVERSION)
         if _names_v3(region):
             region = config.get_one(

@@ -4,31 +4,12 @@ shortcuts for ``check --tests`` on one standard)."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import time
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from scs_iaas.errors import InputError, ScsIaasError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from scs_iaas.cloud.connection import Cloud
-    from scs_iaas.findings import Finding, Status
-    from scs_iaas.standards.scope import Scope, VersionVerdict
-
-# `scs-iaas validate WHAT`: the test-id patterns per word (as `osism validate flavors`).
-VALIDATE = {
-    "flavors": r"^scs-0100-|^scs-0103-|^scs-iaas-flavor",
-    "images": r"^scs-0102-|^scs-0104-|^scs-iaas-image|^scs-iaas-capi",
-    "volume-types": r"^scs-0114-",
-    "security-groups": r"^scs-0115-",
-    "key-manager": r"^scs-0116-",
-    "services": r"^scs-0123-",
-    "backup": r"^scs-0117-",
-    "confidential-computing": r"^scs-iaas-cc-",
-}
+from scs_iaas.app.areas import VALIDATE, validate_pattern
+from scs_iaas.errors import InputError
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -127,15 +108,8 @@ def register(sub: Any) -> None:
         help=f"one or more of: {', '.join(sorted(VALIDATE))}",
     )
     _common(v)
-    v.set_defaults(
-        func=run_validate, list=False, cleanup=False, upload=False, monitor=None, key=None
-    )
-    v.set_defaults(auth_file=None)
-
-
-def validate_pattern(areas: list[str] | tuple[str, ...]) -> str:
-    """One --tests pattern for the named areas (`validate flavors images`)."""
-    return "|".join(f"(?:{VALIDATE[a]})" for a in areas)
+    v.set_defaults(func=run_validate, list=False, cleanup=False, upload=False)
+    v.set_defaults(monitor=None, key=None, auth_file=None)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -143,7 +117,7 @@ def run_validate(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
-def _now(text: str | None) -> datetime:
+def parse_now(text: str | None) -> datetime:
     from datetime import UTC
 
     if not text:
@@ -155,156 +129,28 @@ def _now(text: str | None) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _pattern(text: str | None) -> str | None:
-    if text is None:
-        return None
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise InputError(f"--tests: bad regular expression {text!r}: {exc}") from None
-    return text
-
-
-def load_scope(path: str | None) -> Scope:
-    """The packaged official scope, or the file ``--scope`` names (one-line errors)."""
-    from scs_iaas.standards import scope
-
-    if not path:
-        return scope.default_scope()
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh)
-    except OSError as exc:
-        raise InputError(f"--scope {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"--scope {path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not YAML"
-        raise InputError(f"--scope {path}{where}: {problem}") from None
-    return scope.parse_scope(doc, source=path)
-
-
-@dataclass
-class Evaluation:
-    """One run of the suite: findings, one result per test id, verdicts, report payload."""
-
-    findings: list[Finding]
-    results: dict[str, Status]
-    judged: list[VersionVerdict]
-    extra: dict[str, Any]
-    cloud: Cloud
-
-    @property
-    def main_failed(self) -> bool:
-        """The exit code follows ``main`` of the printed versions (as the official tool's
-        does: a failed or aborted test of any version it checked makes it non-zero)."""
-        return any(v.main_failed for v in self.judged)
-
-
-def evaluate(
-    os_cloud: str | None,
-    pattern: str | None = None,
-    *,
-    now: datetime | None = None,
-    with_resources: bool = False,
-    allow_admin: bool = False,
-    cert_version: str | None = None,
-    subject: str | None = None,
-    scope_file: str | None = None,
-    verbose: bool = False,
-    shared_auth: dict[str, Any] | None = None,
-) -> Evaluation:
-    """Connect, read one snapshot, run the selected checks, judge per certificate version."""
-    from scs_iaas.checks import runner, verdicts
-    from scs_iaas.checks.base import Context
-    from scs_iaas.cloud.connection import connect
-    from scs_iaas.cloud.snapshot import read_snapshot
-    from scs_iaas.standards import scope
-
-    now = now or _now(None)
-    sc = load_scope(scope_file)
-    day = now.date()
-    # the version in force on `now` grades findings unless one is named; the versions the
-    # timeline names that day are judged and printed (as the official tool does)
-    judged_versions = verdicts.judged_versions(sc, cert_version, day)  # bad name fails here
-    grading = cert_version if cert_version not in (None, "all") else sc.effective_on(day)
-    checks = runner.select(_pattern(pattern))
-    if not checks:
-        raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
-    started = time.perf_counter()
-    cloud = connect(os_cloud, shared_auth=shared_auth)
-    _guard_roles(cloud.name, cloud.roles, allow_admin)
-    snapshot = read_snapshot(cloud, runner.needed_kinds(checks))
-    selected = None
-    if pattern:
-        rx = re.compile(pattern)
-        selected = frozenset(i for c in checks for i in c.ids() if rx.search(i))
-    ctx = Context(
-        snapshot=snapshot,
-        now=now,
-        cloud=cloud,
-        with_resources=with_resources,
-        selected=selected,
-    )
-    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading, sc)
-    results = runner.results_by_test(findings)
-    elapsed = time.perf_counter() - started
-    subject = subject or cloud.name
-    judged = verdicts.judge(
-        results, judged_versions, subject, sc=sc, day=day, tests=pattern, verbose=verbose
-    )
-    outside = scope.outside_groups(sc, judged_versions, results, partial=bool(pattern))
-    # what the official report holds: the results of the judged versions' ids, nothing else
-    in_scope = {i for v in judged_versions for ids in v.targets.values() for i in ids}
-    values = scope.official_values(results)
-    official = {i: values[i] for i in sorted(values) if i in in_scope}
-    extra: dict[str, Any] = {
-        "subject": subject,
-        "cloud": cloud.name,
-        "checked_at": now.isoformat(timespec="seconds"),
-        "reference_date": day.isoformat(),
-        "scope": {"name": sc.name, "uuid": sc.uuid, "url": sc.url, "source": sc.source},
-        "forced_version": cert_version,
-        "forced_tests": pattern,
-        "versions": {v.version: v.to_dict() for v in judged},
-        "results": {k: str(st) for k, st in results.items()},
-        "official_results": official,
-        "api_requests": cloud.counter.count,
-        "seconds": round(elapsed, 3),
-        "timing": _timing(cloud.counter.first_request_wall),
-        "verdict_lines": [line for v in judged for line in v.lines],
-        "outside_lines": list(scope.outside_lines(outside)),
-        "argv": sys.argv,
-    }
-    return Evaluation(findings, results, judged, extra, cloud)
-
-
 def run_check(args: argparse.Namespace) -> int:
-    from scs_iaas.checks import runner
+    from scs_iaas.app import check as app
 
-    pattern = _pattern(args.tests)
     if args.list:
-        for check in runner.select(pattern):
+        for check in app.list_tests(args.tests):
             for t in check.tests:
                 print(f"{t.id}\t{t.standard} {t.version}\t{t.title}")
         return 0
     clouds = args.os_cloud or []
     if args.cleanup:
-        from scs_iaas.cloud.connection import connect
-
-        return max(_cleanup(connect(c)) for c in clouds or [None])
+        for cloud in clouds or [None]:
+            total, prefix = app.cleanup(cloud)
+            print(f"deleted {total} leftover resource(s) named {prefix}*")
+        return 0
     if args.subjects or len(clouds) > 1:
-        return _run_fleet(args, pattern)
+        return _run_fleet(args)
     if args.upload:
         _check_upload_options(args)
-    ev = evaluate(
+    ev = app.evaluate(
         clouds[0] if clouds else None,
-        pattern,
-        now=_now(args.now),
+        args.tests,
+        now=parse_now(args.now),
         with_resources=args.with_resources,
         allow_admin=args.allow_admin,
         cert_version=args.cert_version,
@@ -363,10 +209,11 @@ def _read_subjects(path: str) -> list[tuple[str, str]]:
     return parse_subjects(doc, f"--subjects {path}", lines)
 
 
-def _run_fleet(args: argparse.Namespace, pattern: str | None) -> int:
+def _run_fleet(args: argparse.Namespace) -> int:
     """Several clouds: checked concurrently, a progress line each (stderr), one table."""
+    import io
+
     from scs_iaas.app import fleet
-    from scs_iaas.checks import runner, verdicts
     from scs_iaas.report import fleet as fleet_report
     from scs_iaas.report import write_to
 
@@ -376,39 +223,27 @@ def _run_fleet(args: argparse.Namespace, pattern: str | None) -> int:
     subjects = fleet.subjects_from(args.os_cloud or [], mapping, args.subject)
     if args.upload:
         _check_upload_options(args)
-    # what would fail for every subject fails once, here, before any request
-    now = _now(args.now)
-    verdicts.judged_versions(load_scope(args.scope), args.cert_version, now.date())
-    if not runner.select(pattern):
-        raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
-
-    shared_auth: dict[str, Any] = {}  # one token per distinct Keystone + credentials
-
-    def one(s: fleet.Subject) -> Evaluation:
-        return evaluate(
-            s.cloud,
-            pattern,
-            now=now,
-            with_resources=args.with_resources,
-            allow_admin=args.allow_admin,
-            cert_version=args.cert_version,
-            subject=s.name,
-            scope_file=args.scope,
-            verbose=args.verbose,
-            shared_auth=shared_auth,
-        )
 
     def progress(n: int, total: int, run: fleet.SubjectRun) -> None:
         print(fleet_report.progress_line(n, total, run), file=sys.stderr, flush=True)
 
-    runs = fleet.run_fleet(subjects, one, workers=args.workers, progress=progress)
+    runs = fleet.check_fleet(
+        subjects,
+        args.tests,
+        workers=args.workers,
+        progress=progress,
+        now=parse_now(args.now),
+        with_resources=args.with_resources,
+        allow_admin=args.allow_admin,
+        cert_version=args.cert_version,
+        scope_file=args.scope,
+        verbose=args.verbose,
+    )
     if args.format == "json":
         write_to(args.output, fleet_report.render_fleet_json(runs))
     elif args.format == "scs-yaml":
         write_to(args.output, fleet_report.render_fleet_scs_yaml(runs))
     else:
-        import io
-
         buf = io.StringIO()
         fleet_report.render_fleet_text(runs, buf, verbose=args.verbose)
         write_to(args.output, buf.getvalue())
@@ -438,36 +273,3 @@ def _check_upload_options(args: argparse.Namespace) -> None:
     if not os.path.isfile(args.key):
         raise InputError(f"--key {args.key}: no such file")
     read_auth(args.auth_file)
-
-
-def _timing(first_request_wall: float | None) -> dict[str, float | None]:
-    """When the first request left (epoch seconds), so that a caller who noted when it started
-    the process can tell the cost of start-up and imports (bench/check.py does)."""
-    return {"first_request_epoch": first_request_wall}
-
-
-def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:
-    """The official suite refuses anything but a plain member: so do we, by default."""
-    elevated = sorted(set(roles) & {"admin", "manager"})
-    if elevated and not allow_admin:
-        raise ScsIaasError(
-            f"cloud {cloud!r}: credentials have role(s) {', '.join(elevated)}; the SCS suite "
-            "runs as a plain member (use a member account, or --allow-admin if you know why)"
-        )
-    if "member" not in roles and not allow_admin:
-        raise ScsIaasError(
-            f"cloud {cloud!r}: credentials lack the 'member' role (roles: "
-            f"{', '.join(roles) or 'none'})"
-        )
-
-
-def _cleanup(cloud: Any) -> int:
-    from scs_iaas.checks import runner
-    from scs_iaas.checks.base import RESOURCE_PREFIX as prefix
-
-    total = 0
-    for check in runner.all_checks():
-        if check.cleanup is not None:
-            total += check.cleanup(cloud, prefix)
-    print(f"deleted {total} leftover resource(s) named {prefix}*")
-    return 0

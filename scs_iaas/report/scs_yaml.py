@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 _WORD = {1: "PASS", 0: "ABORT", -1: "FAIL"}
 _SIGNAL = {Status.FAIL: "ERROR", Status.ABORT: "CRITICAL", Status.WARN: "WARNING"}

@@ -27,7 +27,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Literal
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards.scope import Module, RuleFinding, grade, module_for
 
 PropFinding = RuleFinding

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Finding, Status, exit_code, worst
+from scs_iaas.model.findings import Finding, Status, exit_code, worst
 from scs_iaas.report import emit
 
 DATA = Path(__file__).resolve().parents[2] / "data"

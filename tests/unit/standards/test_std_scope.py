@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards import scope
 from scs_iaas.standards.scope import RuleFinding
 from tests.peers import SKIP_REASON, standards_dir
