@@ -100,16 +100,31 @@ def admin() -> Any:
     return openstack.connect(cloud="box-admin")
 
 
+def _retried(fn: Any, *args: Any) -> Any:
+    """The shared box restarts services now and then (other helpers' work): try a few times."""
+    for attempt in range(8):
+        try:
+            return fn(*args)
+        except Exception:
+            if attempt == 7:
+                raise
+            time.sleep(5 * (attempt + 1))
+    return None
+
+
 def sweep(conn: Any) -> int:
-    gone = 0
-    images = [i for i in conn.image.images(visibility="all") if (i.name or "").startswith(PREFIX)]
-    flavors = [f for f in conn.compute.flavors(is_public=None) if f.name.startswith(PREFIX)]
-    with ThreadPoolExecutor(8) as pool:
-        for _ in pool.map(lambda i: conn.image.delete_image(i, ignore_missing=True), images):
-            gone += 1
-        for _ in pool.map(lambda f: conn.compute.delete_flavor(f, ignore_missing=True), flavors):
-            gone += 1
-    return gone
+    images = _retried(
+        lambda: [
+            i for i in conn.image.images(visibility="all") if (i.name or "").startswith(PREFIX)
+        ]
+    )
+    flavors = _retried(
+        lambda: [f for f in conn.compute.flavors(is_public=None) if f.name.startswith(PREFIX)]
+    )
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: _retried(conn.image.delete_image, i, True), images))
+        list(pool.map(lambda f: _retried(conn.compute.delete_flavor, f, True), flavors))
+    return len(images) + len(flavors)
 
 
 def load(conn: Any, images: int, flavors: int) -> float:
@@ -128,9 +143,9 @@ def load(conn: Any, images: int, flavors: int) -> float:
             is_public=True,
         )  # fmt: skip
 
-    with ThreadPoolExecutor(8) as pool:
-        list(pool.map(flavor, range(flavors)))
-        list(pool.map(image, range(images)))
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda i: _retried(flavor, i), range(flavors)))
+        list(pool.map(lambda i: _retried(image, i), range(images)))
     return time.perf_counter() - started
 
 
@@ -175,7 +190,9 @@ def compare(env: dict[str, str], standards: Path, runs: int, label: str) -> list
         ("API-level (-t without 0101, 0117)", ("--with-resources", "--tests", API_LEVEL),
          ("-t", API_LEVEL)),
     ):  # fmt: skip
-        ours = [run_ours(env, *ours_args) for _ in range(runs)]
+        # the whole run waits ~60 s for a volume backup: once is enough to see it
+        n = 1 if name == "whole certificate" else runs
+        ours = [run_ours(env, *ours_args) for _ in range(n)]
         official = run_official(env, standards, *official_args)
         best = min(ours, key=lambda r: r["wall"])
         rows.append(
@@ -259,9 +276,9 @@ def main() -> None:
         print(f"swept {swept} leftovers of an earlier run", file=sys.stderr)
     if not args.skip_compare:
         result["compare"] = compare(env, standards, args.runs, "as it is")
-        made_s = load(conn, args.images, args.flavors)
-        result["load_seconds"] = round(made_s, 1)
         try:
+            made_s = load(conn, args.images, args.flavors)
+            result["load_seconds"] = round(made_s, 1)
             label = f"+{args.images} images, +{args.flavors} flavors"
             result["compare"] += compare(env, standards, args.runs, label)
         finally:
