@@ -112,18 +112,35 @@ def _retried(fn: Any, *args: Any) -> Any:
     return None
 
 
+def _delete_image(conn: Any, image: Any) -> None:
+    import openstack.exceptions as exc
+
+    try:
+        conn.image.delete_image(image, ignore_missing=True)
+    except exc.BadRequestException as e:  # deleted meanwhile: "from deleted to deleted"
+        if "deleted" not in str(e):
+            raise
+
+
 def sweep(conn: Any) -> int:
     images = _retried(
         lambda: [
-            i for i in conn.image.images(visibility="all") if (i.name or "").startswith(PREFIX)
+            i
+            for i in conn.image.images(visibility="all", limit=1000)
+            if (i.name or "").startswith(PREFIX)
         ]
     )
     flavors = _retried(
         lambda: [f for f in conn.compute.flavors(is_public=None) if f.name.startswith(PREFIX)]
     )
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda i: _retried(conn.image.delete_image, i, True), images))
-        list(pool.map(lambda f: _retried(conn.compute.delete_flavor, f, True), flavors))
+        list(pool.map(lambda i: _retried(lambda: _delete_image(conn, i)), images))
+        list(
+            pool.map(
+                lambda f: _retried(lambda: conn.compute.delete_flavor(f, ignore_missing=True)),
+                flavors,
+            )
+        )
     return len(images) + len(flavors)
 
 
