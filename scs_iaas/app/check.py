@@ -14,6 +14,7 @@ from scs_iaas.checks.base import Check, Context
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.errors import InputError, ScsIaasError
 from scs_iaas.model.findings import Finding, Status
+from scs_iaas.report.meta import Meta
 from scs_iaas.standards import scope
 
 
@@ -60,7 +61,7 @@ class Evaluation:
     findings: list[Finding]
     results: dict[str, Status]
     judged: list[scope.VersionVerdict]
-    extra: dict[str, Any]
+    meta: Meta
     cloud: Cloud
 
     @property
@@ -127,28 +128,27 @@ def evaluate(
     # what the official report holds: the results of the judged versions' ids, nothing else
     in_scope = {i for v in judged_versions for ids in v.targets.values() for i in ids}
     values = scope.official_values(results)
-    official = {i: values[i] for i in sorted(values) if i in in_scope}
-    extra: dict[str, Any] = {
-        "subject": subject,
-        "cloud": cloud.name,
-        "checked_at": now.isoformat(timespec="seconds"),
-        "reference_date": day.isoformat(),
-        "scope": {"name": sc.name, "uuid": sc.uuid, "url": sc.url, "source": sc.source},
-        "forced_version": cert_version,
-        "forced_tests": pattern,
-        "versions": {v.version: v.to_dict() for v in judged},
-        "results": {k: str(st) for k, st in results.items()},
-        "official_results": official,
-        "api_requests": cloud.counter.count,
-        "seconds": round(elapsed, 3),
+    meta = Meta(
+        subject=subject,
+        cloud=cloud.name,
+        checked_at=now.isoformat(timespec="seconds"),
+        versions={v.version: v.to_dict() for v in judged},
+        results={k: str(st) for k, st in results.items()},
+        api_requests=cloud.counter.count,
+        seconds=round(elapsed, 3),
+        verdict_lines=[line for v in judged for line in v.lines],
+        argv=list(sys.argv),
+        reference_date=day.isoformat(),
+        scope={"name": sc.name, "uuid": sc.uuid, "url": sc.url, "source": sc.source},
+        forced_version=cert_version,
+        forced_tests=pattern,
+        official_results={i: values[i] for i in sorted(values) if i in in_scope},
+        outside_lines=list(scope.outside_lines(outside)),
         # when the first request left (epoch seconds), so that a caller who noted when it
         # started the process can tell the cost of start-up and imports (bench/check.py does)
-        "timing": {"first_request_epoch": cloud.counter.first_request_wall},
-        "verdict_lines": [line for v in judged for line in v.lines],
-        "outside_lines": list(scope.outside_lines(outside)),
-        "argv": sys.argv,
-    }
-    return Evaluation(findings, results, judged, extra, cloud)
+        data={"timing": {"first_request_epoch": cloud.counter.first_request_wall}},
+    )
+    return Evaluation(findings, results, judged, meta, cloud)
 
 
 def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:

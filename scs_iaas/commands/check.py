@@ -158,27 +158,27 @@ def run_check(args: argparse.Namespace) -> int:
         scope_file=args.scope,
         verbose=args.verbose,
     )
-    ev.extra["verbose"] = args.verbose
+    ev.meta.verbose = args.verbose
     from scs_iaas.report import emit_to
 
-    title = f"SCS conformance of {ev.extra['subject']}"
-    emit_to(args.output, ev.findings, args.format, title=title, extra=ev.extra)
+    title = f"SCS conformance of {ev.meta.subject}"
+    emit_to(args.output, ev.findings, args.format, title=title, meta=ev.meta)
     if args.debug:
         for c in ev.cloud.counter.calls:
             print(
                 f"  {c.method} {c.url} -> {c.status} ({c.seconds * 1000:.0f} ms)", file=sys.stderr
             )
         print(
-            f"scs-iaas: {ev.cloud.counter.summary()} in {ev.extra['seconds']:.2f} s",
+            f"scs-iaas: {ev.cloud.counter.summary()} in {ev.meta.seconds or 0:.2f} s",
             file=sys.stderr,
         )
     if args.report:
-        emit_to(args.report, ev.findings, "scs-yaml", title=title, extra=ev.extra)
+        emit_to(args.report, ev.findings, "scs-yaml", title=title, meta=ev.meta)
     if args.upload:
         from scs_iaas.report.scs_yaml import document, dump_documents
         from scs_iaas.report.upload import upload
 
-        text = dump_documents([document(ev.findings, ev.extra)])
+        text = dump_documents([document(ev.findings, ev.meta)])
         done = upload([("the report of this run", text)], args.monitor, args.key, args.auth_file)
         print(done.line(), file=sys.stderr if args.format != "text" and not args.output else None)
     return 1 if ev.main_failed else 0

@@ -28,7 +28,7 @@ def progress_line(n: int, total: int, run: SubjectRun) -> str:
     if run.evaluation is None:
         return f"{head}: could not be checked: {run.error} ({run.seconds:.1f} s)"
     verdicts = ", ".join(f"{v} {verdict}" for v, verdict, _ in _verdicts(run))
-    requests = run.evaluation.extra.get("api_requests", "?")
+    requests = run.evaluation.meta.api_requests
     return f"{head}: {verdicts} · {requests} requests · {run.seconds:.1f} s"
 
 
@@ -66,13 +66,13 @@ def render_fleet_text(runs: Sequence[SubjectRun], out: TextIO, *, verbose: bool 
                 verdict, summary = by.get(v, ("", "-"))
                 style = _STYLE.get(verdict, "")
                 cells.append(f"[{style}]{escape(summary)}[/]" if style else escape(summary))
-            cells += [str(run.evaluation.extra.get("api_requests", "?")), f"{run.seconds:.1f}"]
+            cells += [str(run.evaluation.meta.api_requests), f"{run.seconds:.1f}"]
         table.add_row(*cells)
     console.print(table)
     if verbose:
         for run in runs:
             if run.evaluation is not None:
-                for line in run.evaluation.extra.get("verdict_lines", []):
+                for line in run.evaluation.meta.verdict_lines:
                     console.print(escape(line), soft_wrap=True)
     worst = max((r.exit_code for r in runs), default=0)
     failed = sum(r.exit_code == 1 for r in runs)
@@ -90,11 +90,11 @@ def render_fleet_json(runs: Sequence[SubjectRun]) -> str:
         if run.evaluation is None:
             entry["error"] = run.error
         else:
-            extra = run.evaluation.extra
+            meta = run.evaluation.meta
             entry.update(
-                versions=extra.get("versions"),
-                results=extra.get("results"),
-                api_requests=extra.get("api_requests"),
+                versions=meta.versions,
+                results=meta.results,
+                api_requests=meta.api_requests,
                 findings=[f.to_dict() for f in run.evaluation.findings],
             )
         entry["seconds"] = round(run.seconds, 3)
@@ -108,8 +108,6 @@ def render_fleet_scs_yaml(runs: Sequence[SubjectRun]) -> str:
     from scs_iaas.report.scs_yaml import document, dump_documents
 
     docs = [
-        document(r.evaluation.findings, r.evaluation.extra)
-        for r in runs
-        if r.evaluation is not None
+        document(r.evaluation.findings, r.evaluation.meta) for r in runs if r.evaluation is not None
     ]
     return dump_documents(docs)

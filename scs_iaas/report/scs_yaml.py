@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from scs_iaas.model.findings import Finding, Status
+from scs_iaas.report.meta import Meta
 
 _WORD = {1: "PASS", 0: "ABORT", -1: "FAIL"}
 _SIGNAL = {Status.FAIL: "ERROR", Status.ABORT: "CRITICAL", Status.WARN: "WARNING"}
@@ -34,9 +35,9 @@ def _checked_at(text: str) -> datetime:
     return dt.astimezone().replace(tzinfo=None) if dt.tzinfo else dt
 
 
-def document(findings: Sequence[Finding], extra: dict[str, Any]) -> dict[str, Any]:
+def document(findings: Sequence[Finding], meta: Meta) -> dict[str, Any]:
     """One report document (plain data) for one subject's run."""
-    official: dict[str, int] = dict(extra.get("official_results") or {})
+    official: dict[str, int] = dict(meta.official_results)
     ids = set(official)
     stdout = [f"{tid}: {_WORD[v]}" for tid, v in official.items()]
     # the log lines of the judged ids, worded as the official script logs them
@@ -50,26 +51,26 @@ def document(findings: Sequence[Finding], extra: dict[str, Any]) -> dict[str, An
         for signal in ("info", "warning", "error", "critical")
     }
     inv_id = str(uuid.uuid4())
-    scope = extra.get("scope") or {}
-    checked_at = _checked_at(str(extra.get("checked_at", "")))
-    reference = extra.get("reference_date")
-    cmd = " ".join(["scs-iaas", *[str(a) for a in extra.get("argv", [])[1:]]])
+    checked_at = _checked_at(meta.checked_at)
+    argv = [str(a) for a in meta.argv[1:]]
     return {
-        "spec": {"uuid": scope.get("uuid"), "name": scope.get("name"), "url": scope.get("url")},
+        "spec": {k: meta.scope.get(k) for k in ("uuid", "name", "url")},
         "checked_at": checked_at,
-        "reference_date": date.fromisoformat(reference) if reference else checked_at.date(),
-        "subject": extra.get("subject", ""),
+        "reference_date": (
+            date.fromisoformat(meta.reference_date) if meta.reference_date else checked_at.date()
+        ),
+        "subject": meta.subject,
         "run": {
             "uuid": str(uuid.uuid4()),
-            "argv": [str(a) for a in extra.get("argv", [])[1:]],
-            "assignment": {"os_cloud": extra.get("cloud", "")},
+            "argv": argv,
+            "assignment": {"os_cloud": meta.cloud},
             "sections": None,
-            "forced_version": extra.get("forced_version") or None,
-            "forced_tests": extra.get("forced_tests") or None,
+            "forced_version": meta.forced_version or None,
+            "forced_tests": meta.forced_tests or None,
             "invocations": {
                 inv_id: {
                     "id": inv_id,
-                    "cmd": cmd,
+                    "cmd": " ".join(["scs-iaas", *argv]),
                     "results": official,
                     "rc": 0,
                     "stdout": stdout,
@@ -96,9 +97,6 @@ def dump_documents(documents: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def render_scs_yaml(findings: Sequence[Finding], *, title: str, extra: dict[str, Any]) -> str:
-    """One document; a fleet run (``extra["documents"]``) writes one per subject."""
-    docs = extra.get("documents")
-    if docs is not None:
-        return dump_documents(docs)
-    return dump_documents([document(findings, extra)])
+def render_scs_yaml(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
+    """One document (a fleet's report: ``report.fleet.render_fleet_scs_yaml``)."""
+    return dump_documents([document(findings, meta)])

@@ -14,6 +14,7 @@ import yaml
 from scs_iaas.app import fleet
 from scs_iaas.errors import CloudError, InputError
 from scs_iaas.report import fleet as fleet_report
+from scs_iaas.report.meta import Meta
 from scs_iaas.standards import scope
 
 
@@ -22,7 +23,7 @@ class Ev:
     """What the fleet reads of an evaluation (the real one needs a cloud)."""
 
     judged: list[Any]
-    extra: dict[str, Any] = field(default_factory=dict)
+    meta: Meta = field(default_factory=Meta)
     findings: list[Any] = field(default_factory=list)
 
     @property
@@ -37,17 +38,17 @@ def evaluation(subject: str, passed: bool) -> Ev:
     judged = [
         scope.verdict(v.name, results, subject=subject) for v in sc.valid_on(sc.timeline[0][0])
     ]
-    extra = {
-        "subject": subject,
-        "cloud": "c",
-        "checked_at": "2026-12-01T12:00:00+00:00",
-        "reference_date": "2026-12-01",
-        "scope": {"uuid": sc.uuid, "name": sc.name, "url": sc.url},
-        "official_results": results,
-        "api_requests": 7,
-        "argv": ["scs-iaas", "check"],
-    }
-    return Ev(judged, extra)
+    meta = Meta(
+        subject=subject,
+        cloud="c",
+        checked_at="2026-12-01T12:00:00+00:00",
+        reference_date="2026-12-01",
+        scope={"uuid": sc.uuid, "name": sc.name, "url": sc.url},
+        official_results=results,
+        api_requests=7,
+        argv=["scs-iaas", "check"],
+    )
+    return Ev(judged, meta)
 
 
 def test_subjects_from_clouds_and_file() -> None:
