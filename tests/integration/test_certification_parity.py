@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # anchored, so that re.match (official) and re.search (ours) select the same ids
 TESTS = r"^scs-01(0[0234]|1[456])-|^scs-0123-"
-SUBJECTS = ["box-official", "box-scs-iaas", "fleet-a", "fleet-b"]
+SUBJECTS = ["box-official", "box-scs-iaas", "fleet-a", "fleet-b", "fleet-c"]
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +223,8 @@ def test_a_fleet_report_is_accepted_and_a_dead_cloud_is_one_row(
     config = tmp_path / "clouds.yaml"
     config.write_text(yaml.safe_dump(clouds))
     subjects = tmp_path / "subjects.yaml"
-    subjects.write_text(f"fleet-a: {box.member_cloud}\nfleet-b: {box.member_cloud}\n")
+    # fleet-a has a report of `check --upload` already: this fleet's subjects are fresh ones
+    subjects.write_text(f"fleet-b: {box.member_cloud}\nfleet-c: {box.member_cloud}\n")
     env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(config))
     env.pop("OS_CLOUD", None)
     report = tmp_path / "fleet.yaml"
@@ -241,10 +242,10 @@ def test_a_fleet_report_is_accepted_and_a_dead_cloud_is_one_row(
     assert any("s12-nowhere" in ln and "could not be checked" in ln for ln in progress)
     assert "Traceback" not in proc.stderr
     rows = [ln.split("│")[1].strip() for ln in proc.stdout.splitlines() if ln.startswith("│")]
-    assert [r for r in rows if r] == ["s12-nowhere", "fleet-a", "fleet-b"]
+    assert [r for r in rows if r] == ["s12-nowhere", "fleet-b", "fleet-c"]
     docs = list(yaml.safe_load_all(report.read_text()))
-    assert [d["subject"] for d in docs] == ["fleet-a", "fleet-b"]
+    assert [d["subject"] for d in docs] == ["fleet-b", "fleet-c"]
     up = upload(box, mon, report)
     assert up.returncode == 0, up.stderr
-    assert "uploaded 2 reports (fleet-a, fleet-b)" in up.stdout
-    assert _versions(mon, "fleet-b") == _versions(mon, "fleet-a")
+    assert "uploaded 2 reports (fleet-b, fleet-c)" in up.stdout
+    assert _versions(mon, "fleet-c") == _versions(mon, "fleet-b")
