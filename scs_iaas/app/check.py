@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from scs_iaas.checks import runner, verdicts
+from scs_iaas.app import grading
+from scs_iaas.checks import runner
 from scs_iaas.checks.base import Check, Context
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.errors import InputError, ScsIaasError
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, fold
 from scs_iaas.report.meta import Meta
 from scs_iaas.standards import scope
 
@@ -95,8 +96,8 @@ def evaluate(
     day = now.date()
     # the version in force on `now` grades findings unless one is named; the versions the
     # timeline names that day are judged and printed (as the official tool does)
-    judged_versions = verdicts.judged_versions(sc, cert_version, day)  # bad name fails here
-    grading = cert_version if cert_version not in (None, "all") else sc.effective_on(day)
+    judged_versions = grading.judged_versions(sc, cert_version, day)  # bad name fails here
+    grading_version = cert_version if cert_version not in (None, "all") else sc.effective_on(day)
     checks = runner.select(check_pattern(pattern))
     if not checks:
         raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
@@ -117,11 +118,11 @@ def evaluate(
         ]
         snapshot = run_probes(cloud, snapshot, probes, RESOURCE_PREFIX)
     ctx = Context(snapshot=snapshot, now=now, with_resources=with_resources, selected=selected)
-    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading, sc)
-    results = runner.results_by_test(findings)
+    findings = grading.grade(runner.run_checks(checks, ctx, pattern), grading_version, sc)
+    results = fold(findings)
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name
-    judged = verdicts.judge(
+    judged = grading.judge(
         results, judged_versions, subject, sc=sc, day=day, tests=pattern, verbose=verbose
     )
     outside = scope.outside_groups(sc, judged_versions, results, partial=bool(pattern))

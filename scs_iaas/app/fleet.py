@@ -136,14 +136,13 @@ def check_fleet(
     cert_version, scope_file, with_resources, …), one token per distinct Keystone and
     credentials. What would fail for every subject (a bad --version, --tests or --scope) fails
     once, here, before any request."""
-    from scs_iaas.app import check
-    from scs_iaas.checks import verdicts
+    from scs_iaas.app import check, grading
 
     now = options.get("now")
     day = now.date() if now is not None else None
     sc = check.load_scope(options.get("scope_file"))
     if day is not None:
-        verdicts.judged_versions(sc, options.get("cert_version"), day)
+        grading.judged_versions(sc, options.get("cert_version"), day)
     if not check.list_tests(pattern):
         raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
     shared_auth: dict[str, Any] = {}
