@@ -53,8 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc = args.func(args)
         return int(rc or 0)
     except ScsIaasError as exc:
-        if args.debug:
-            raise
+        if args.debug:  # the traceback, but the same exit code as without --debug
+            import traceback
+
+            traceback.print_exc()
         print(f"scs-iaas: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -50,6 +50,7 @@ class ImageRec:
     status: str = "active"
     visibility: str = "public"
     os_hidden: bool = False
+    protected: bool = False
     size: int | None = None
     min_disk: int = 0
     min_ram: int = 0
@@ -217,6 +218,7 @@ def image_from_api(raw: Mapping[str, Any]) -> ImageRec:
         status=str(raw.get("status") or ""),
         visibility=str(raw.get("visibility") or ""),
         os_hidden=bool(raw.get("os_hidden")),
+        protected=bool(raw.get("protected")),
         size=raw.get("size"),
         min_disk=_int(raw.get("min_disk")),
         min_ram=_int(raw.get("min_ram")),

@@ -1,12 +1,14 @@
 """``scs-iaas manage flavors|images|volume-types``: plan, print, and (with --apply) apply.
 
-Exit codes: 0 in sync or applied; 1 the plan has unresolved conflicts (or, with --check,
-changes are pending); 2 bad input or an API error (one line).
+Exit codes: 0 in sync or applied; 1 the plan has unresolved conflicts, or (with --apply) a
+unit of the plan failed; 2 bad input or an API error (one line); 3 with --check: changes are
+pending (drift) and nothing is in conflict.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -20,6 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from scs_iaas.managers.plan import Plan
 
 
+DRIFT = 3  # --check: changes are pending, nothing in conflict
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--os-cloud", metavar="NAME", help="clouds.yaml entry (default: $OS_CLOUD)")
     p.add_argument("-f", "--format", default="text", choices=["text", "json"], help="plan format")
@@ -29,7 +34,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--check",
         action="store_true",
-        help="without --apply: exit 1 when anything would change (drift detection in CI)",
+        help="without --apply: exit 3 when anything would change (drift detection in CI; "
+        "conflicts exit 1)",
     )
 
 
@@ -38,8 +44,8 @@ def register(sub: Any) -> None:
         "manage",
         help="bring flavors, images or volume types in line (plan first, --apply to do it)",
         description="Compare the cloud with the SCS standards and your definitions, print a "
-        "plan, and apply it with --apply. Exit 0: in sync or applied; 1: unresolved conflicts; "
-        "2: bad input or API error.",
+        "plan, and apply it with --apply. Exit 0: in sync or applied; 1: unresolved conflicts or "
+        "a failed unit; 2: bad input or API error; 3: --check found drift.",
     )
     what = m.add_subparsers(dest="what", metavar="WHAT", required=True)
 
@@ -76,6 +82,30 @@ def register(sub: Any) -> None:
         help="delete old versions past their uuid_validity (never one a server uses)",
     )
     i.add_argument("--today", metavar="YYYY-MM-DD", help="judge uuid_validity dates as of")
+    i.add_argument(
+        "--wait",
+        type=_seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --apply: how long to wait for another run that is changing the images of "
+        "the project (it holds the cloud-side image lock); default 600, 0 = do not wait",
+    )
+    i.add_argument(
+        "--min-rate",
+        type=_rate,
+        default=None,
+        metavar="RATE",
+        help="slowest acceptable source, e.g. 64K or 1M (bytes/s; default 64K, 0 = no floor): "
+        "an upload whose source delivers less over a --stall-timeout window is stopped",
+    )
+    i.add_argument(
+        "--stall-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="longest wait for data from a source, and the window --min-rate is averaged "
+        "over (default 30)",
+    )
     i.set_defaults(func=run_images)
 
     v = what.add_parser("volume-types", help="encrypted/replicated volume types (scs-0114)")
@@ -120,17 +150,70 @@ def run_flavors(args: argparse.Namespace) -> int:
 
 
 def run_images(args: argparse.Namespace) -> int:
+    from scs_iaas.cloud.apply import MIN_RATE, WINDOW
+    from scs_iaas.cloud.imagelock import ImageLock
     from scs_iaas.managers import images as im
 
-    desired = im.load_definitions(args.definitions)
+    desired = im.with_local_checksums(im.load_definitions(args.definitions))
     today = _today(args.today)
     cloud = _connect(args)
-    snap = _read(cloud, {"images"})
-    if im.needs_servers(desired, snap, delete=args.delete, today=today):
-        snap = _add_servers(cloud, snap)
-    plan = im.plan_images(desired, snap, delete=args.delete, today=today)
+
+    def plan_now(locked: bool) -> tuple[Plan, Snapshot]:
+        snap = _read(cloud, {"images"})
+        if im.needs_servers(desired, snap, delete=args.delete, today=today):
+            snap = _add_servers(cloud, snap)
+        plan = im.plan_images(desired, snap, delete=args.delete, today=today, locked=locked)
+        return plan, snap
+
+    plan, snap = plan_now(locked=False)
     public = any(d.visibility == "public" for d in desired)
-    return _finish(args, cloud, plan, admin_for="public images" if public else None)
+    admin_for = "public images" if public else None
+    opts = {
+        "min_rate": MIN_RATE if args.min_rate is None else args.min_rate,
+        "window": WINDOW if args.stall_timeout is None else args.stall_timeout,
+    }
+    if not args.apply or not (plan.changes or im.lock_records(snap)):
+        return _finish(args, cloud, plan, admin_for=admin_for)
+    _need_admin(cloud, plan, admin_for)
+    if not cloud.project_id:  # pragma: no cover - keystone always scopes a token here
+        raise CloudError(f"cloud {cloud.name!r}: the token has no project: cannot own images")
+    # the cloud-side lock: one run per project changes images; the plan is made again under it
+    lock = ImageLock(
+        cloud.conn.image,
+        cloud.project_id,
+        say=lambda text: print(f"scs-iaas: {text}", file=sys.stderr, flush=True),
+    )
+    lock.acquire(args.wait)
+    try:
+        plan, snap = plan_now(locked=True)
+        return _finish(args, cloud, plan, admin_for=admin_for, guard=lock.check, **opts)
+    finally:
+        with contextlib.suppress(CloudError):  # a record left behind expires with its lease
+            lock.release()
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r}: between 0 and 86400 seconds")
+    return value
+
+
+def _rate(text: str) -> float:
+    """Bytes per second: 65536, 64K, 1M (powers of 1024)."""
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+    t = text.strip().upper().removesuffix("/S").removesuffix("B").removesuffix("I")
+    unit = t[-1:] if t[-1:] in ("K", "M", "G") else ""
+    try:
+        value = float(t[: len(t) - len(unit)]) * units[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: a rate like 65536, 64K or 1M") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must not be negative")
+    return value
 
 
 def _today(text: str | None) -> date:
@@ -214,8 +297,22 @@ def _add_servers(cloud: Cloud, snap: Snapshot) -> Snapshot:
     )
 
 
+def _need_admin(cloud: Cloud, plan: Plan, admin_for: str | None) -> None:
+    if plan.changes and admin_for and "admin" not in cloud.roles:
+        # refuse up front rather than stop half-way at the first 403
+        raise CloudError(
+            f"cloud {cloud.name!r}: {admin_for} needs the admin role (roles: "
+            f"{', '.join(cloud.roles) or 'none'}); nothing was changed"
+        )
+
+
 def _finish(
-    args: argparse.Namespace, cloud: Cloud, plan: Plan, *, admin_for: str | None = None
+    args: argparse.Namespace,
+    cloud: Cloud,
+    plan: Plan,
+    *,
+    admin_for: str | None = None,
+    **apply_opts: Any,
 ) -> int:
     from scs_iaas.managers.plan import render_json, render_text
 
@@ -223,19 +320,17 @@ def _finish(
     applied = None
     if args.format == "text":
         render_text(plan, out, title=f"plan: {plan.kind} on {cloud.name}")
-    if args.apply and plan.changes and admin_for and "admin" not in cloud.roles:
-        # refuse up front rather than stop half-way at the first 403
-        raise CloudError(
-            f"cloud {cloud.name!r}: {admin_for} needs the admin role (roles: "
-            f"{', '.join(cloud.roles) or 'none'}); nothing was changed"
-        )
+    if args.apply:
+        _need_admin(cloud, plan, admin_for)
     if args.apply and plan.changes:
         from scs_iaas.cloud.apply import apply_plan
 
         if args.format == "text":
             print(f"applying {len(plan.changes)} change(s) …", file=out, flush=True)
         try:
-            applied = apply_plan(cloud, plan, log=out if args.format == "text" else None)
+            applied = apply_plan(
+                cloud, plan, log=out if args.format == "text" else None, **apply_opts
+            )
         finally:
             _debug(args, cloud)
     else:
@@ -248,12 +343,23 @@ def _finish(
             "api_writes": cloud.counter.writes,
         }
         render_json(plan, out, extra=extra)
+    if applied is not None and applied.failed:
+        for action, error in applied.failed:
+            print(f"scs-iaas: failed: {action.unit}: {error}", file=sys.stderr)
+        if args.format == "text":
+            print(
+                f"{len(applied.failed)} of {len({a.unit for a in plan.changes})} unit(s) failed "
+                f"({len(applied.not_tried)} later change(s) of them not tried); the others "
+                "were applied",
+                file=out,
+            )
+        return 1
     if plan.conflicts:
         if args.format == "text":
             print(f"{len(plan.conflicts)} conflict(s) need a decision (see above)", file=out)
         return 1
     if args.check and not args.apply and plan.changes:
-        return 1
+        return DRIFT
     if args.format == "text" and plan.changes and not args.apply:
         print("dry run: nothing changed; rerun with --apply to do it", file=out)
     return 0

@@ -42,6 +42,9 @@ class Action:
     reason: str
     resource_id: str | None = None
     params: Mapping[str, Any] = field(default_factory=frozen)
+    # actions of one unit (an image definition) succeed or fail together: after a failure,
+    # apply skips the rest of the unit and goes on with the next one ("" = stop the run)
+    unit: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,6 +17,8 @@ from scs_iaas.managers import images as im
 from scs_iaas.managers.plan import Op
 
 TODAY = date(2026, 11, 24)
+OPERATOR = "operator-project"
+MEMBER = "member-project"
 DEFS = Path(__file__).resolve().parents[2] / "data" / "managers" / "images.yaml"
 
 
@@ -34,6 +36,7 @@ def managed(
     props.update(over.pop("props", {}))
     fields: dict[str, Any] = {
         "id": f"img-{build}",
+        "owner": OPERATOR,
         "status": status,
         "disk_format": d.disk_format,
         **core,
@@ -45,7 +48,13 @@ def managed(
 
 def snap(*images: ImageRec, servers: tuple[ServerRec, ...] | None = None) -> Snapshot:
     fetched = {"images"} | ({"servers"} if servers is not None else set())
-    return Snapshot(cloud="t", images=images, servers=servers or (), fetched=frozenset(fetched))
+    return Snapshot(
+        cloud="t",
+        project_id=OPERATOR,
+        images=images,
+        servers=servers or (),
+        fetched=frozenset(fetched),
+    )
 
 
 def test_definitions_load(defs: dict[str, im.DesiredImage]) -> None:
@@ -73,6 +82,7 @@ def test_fresh_cloud_uploads_only_the_newest_version(defs: dict[str, im.DesiredI
         "name": "Ubuntu 24.04",
         "visibility": "public",
         "os_hidden": False,
+        "protected": False,
         "min_disk": 8,
         "min_ram": 512,
     }
@@ -174,7 +184,9 @@ def test_last_n_expiry_needs_delete_and_respects_servers(defs: dict[str, im.Desi
 
 def test_unmanaged_image_with_the_name_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
     u = defs["Ubuntu 24.04"]
-    stranger = ImageRec(id="x", name="Ubuntu 24.04", properties={"os_distro": "ubuntu"})
+    stranger = ImageRec(
+        id="x", name="Ubuntu 24.04", owner=OPERATOR, properties={"os_distro": "ubuntu"}
+    )
     plan = im.plan_images([u], snap(stranger), today=TODAY)
     (act,) = plan.actions
     assert act.op is Op.CONFLICT and "not managed by scs-iaas" in act.reason
@@ -276,7 +288,7 @@ def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[Im
         elif a.op is Op.CREATE:
             p = a.params
             out[f"new-{n}"] = ImageRec(
-                id=f"new-{n}", status="active", disk_format=p["disk_format"],
+                id=f"new-{n}", owner=OPERATOR, status="active", disk_format=p["disk_format"],
                 properties=dict(p["properties"]), **p["core"],
             )  # fmt: skip
         elif a.op in (Op.UPDATE, Op.HIDE):
@@ -292,7 +304,7 @@ def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[Im
                 else:
                     props[key] = op["value"]
             out[img.id] = ImageRec(
-                id=img.id, status=img.status, disk_format=img.disk_format,
+                id=img.id, owner=img.owner, status=img.status, disk_format=img.disk_format,
                 properties=props, **core,
             )  # fmt: skip
     return tuple(out.values())
@@ -343,6 +355,8 @@ def test_plan_apply_converges(
 
 def test_adopted_image_without_build_date_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
     u = defs["Ubuntu 24.04"]
-    adopted = ImageRec(id="old", name="Ubuntu 24.04", properties={im.NAME_PROP: "Ubuntu 24.04"})
+    adopted = ImageRec(
+        id="old", name="Ubuntu 24.04", owner=OPERATOR, properties={im.NAME_PROP: "Ubuntu 24.04"}
+    )
     (act,) = im.plan_images([u], snap(adopted), today=TODAY).actions
     assert act.op is Op.CONFLICT and "image_build_date" in act.reason
