@@ -18,6 +18,10 @@ about to change images first takes the project's image lock, a Glance image reco
   PATCH moves its ``updated_at``). A record whose ``updated_at`` is more than ``lease`` seconds
   older than the ``created_at`` of the newest record is stale (its run was killed) and deleted
   by whoever sees it. Both times are Glance's, so clocks of the machines do not matter.
+- **A holder that died on this machine** (same boot, same PID namespace, its process gone) is
+  known dead at once; its record is deleted without waiting out the lease. That shortcut is
+  taken only when the record's boot id and PID namespace are this process's own, so a holder
+  in another container or on another machine is judged by its lease alone.
 - **A holder that lost its lease** (stopped longer than the lease) notices before its next
   write (``check``): the renewal failed or is overdue, and it stops with a one-line error.
 - **Only the managing project counts:** records are listed with ``owner=<project>``, so no
@@ -35,6 +39,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from scs_iaas.errors import CloudError
@@ -42,6 +47,7 @@ from scs_iaas.errors import CloudError
 LOCK_NAME = "scs-iaas image lock"  # no colon: Glance reads "a:b" in filters as an operator
 LOCK_PROP = "scs-iaas:lock"
 BEAT_PROP = "scs-iaas:lock-beat"
+WHERE_PROP = "scs-iaas:lock-where"  # boot id / PID namespace / pid of the holder
 LEASE = 60.0  # seconds without a renewal after which a lock record is stale
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 
@@ -56,6 +62,30 @@ class Holder:
     run: str
     created_at: datetime | None
     updated_at: datetime | None
+    where: str = ""
+
+
+def here(pid: int | None = None) -> str:
+    """``<boot id>/<pid namespace>/<pid>``: where a process runs, unique on one kernel boot."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        ns = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+    return f"{boot}/{ns}/{os.getpid() if pid is None else pid}"
+
+
+def died_here(h: Holder) -> bool:
+    """Whether ``h`` ran in this kernel boot and PID namespace and its process is gone."""
+    import psutil
+
+    mine = here()
+    if not mine or not h.where:
+        return False
+    boot_ns, _, pid = h.where.rpartition("/")
+    if boot_ns != mine.rpartition("/")[0] or not pid.isdigit():
+        return False
+    return not psutil.pid_exists(int(pid))
 
 
 def _dt(text: Any) -> datetime | None:
@@ -73,6 +103,7 @@ def holder_of(raw: Mapping[str, Any]) -> Holder:
         run=str(raw.get(LOCK_PROP) or "?"),
         created_at=_dt(raw.get("created_at")),
         updated_at=_dt(raw.get("updated_at")),
+        where=str(raw.get(WHERE_PROP) or ""),
     )
 
 
@@ -128,6 +159,7 @@ class ImageLock:
             "disk_format": "raw",
             "container_format": "bare",
             LOCK_PROP: self.run,
+            WHERE_PROP: here(),
         }
         resp = self._req("POST", "/images", "create lock record", (201,), json=body)
         return holder_of(resp.json())
@@ -164,7 +196,7 @@ class ImageLock:
                 now = mine.created_at
                 live = []
                 for h in others:
-                    if is_stale(h, now, self.lease):
+                    if is_stale(h, now, self.lease) or died_here(h):
                         self._delete(h.id)  # a killed run's record
                     else:
                         live.append(h)

@@ -43,7 +43,7 @@ def prefix(admin_conn: Any) -> Iterator[str]:
     p = f"scs-iaas-test-{uuid.uuid4().hex[:6]}"
     yield p
     for img in images_of(admin_conn, p):
-        if NAME_PROP in img.properties or img.name.startswith(p):
+        if NAME_PROP in (img.properties or {}) or (img.name or "").startswith(p):
             admin_conn.image.delete_image(img, ignore_missing=True)
 
 
@@ -271,7 +271,7 @@ def test_an_upload_in_progress_is_not_a_leftover_for_another_run(
     first = popen(box, "--definitions", defs, "-y")
     try:
         deadline = time.monotonic() + 60
-        while not any(PENDING in i.properties for i in images_of(admin_conn, name)):
+        while not any(PENDING in (i.properties or {}) for i in images_of(admin_conn, name)):
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.3)
         rc, doc, err = manage(box, "--definitions", defs)  # a plan while the upload runs
@@ -287,7 +287,7 @@ def test_an_upload_in_progress_is_not_a_leftover_for_another_run(
     finally:
         out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
-    (img,) = [i for i in images_of(admin_conn, name) if LOCK not in i.properties]
+    (img,) = [i for i in images_of(admin_conn, name) if LOCK not in (i.properties or {})]
     assert raw(admin_conn, img.id)["status"] == "active"
 
 
@@ -303,7 +303,7 @@ def test_slow_source_streams_drip_and_stall_are_stopped_and_leave_nothing(
     slow = f"{prefix} Slow"
     defs = write_defs(tmp_path / "s.yaml", slow, [("2026-11-01", f"{http_source}/slow/{256 * 1024}/src.raw", sha)], "none")  # fmt: skip
     t0 = time.monotonic()
-    rc, doc, err = manage(box, "--definitions", defs, "-y")
+    rc, _, err = manage(box, "--definitions", defs, "-y")
     assert rc == 0, err
     (img,) = images_of(admin_conn, slow)
     assert raw(admin_conn, img.id)["os_hash_value"] == hashlib.sha512(data).hexdigest()
