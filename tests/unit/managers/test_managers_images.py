@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scs_iaas.cloud.snapshot import ImageRec, ServerRec, Snapshot
 from scs_iaas.errors import InputError
 from scs_iaas.managers import images as im
-from scs_iaas.managers.plan import Op
+from scs_iaas.model.plan import Op
+from scs_iaas.model.snapshot import ImageRec, ServerRec, Snapshot
 
 TODAY = date(2026, 11, 24)
 OPERATOR = "operator-project"
@@ -78,8 +78,8 @@ def test_fresh_cloud_uploads_only_the_newest_version(defs: dict[str, im.DesiredI
         (Op.CREATE, "Tiny Raw"),
     ]
     p = plan.actions[0].params
-    assert p["checksum"] == "sha256:" + "2" * 64
-    assert p["core"] == {
+    assert p.checksum == "sha256:" + "2" * 64
+    assert p.core == {
         "name": "Ubuntu 24.04",
         "visibility": "public",
         "os_hidden": False,
@@ -87,10 +87,10 @@ def test_fresh_cloud_uploads_only_the_newest_version(defs: dict[str, im.DesiredI
         "min_disk": 8,
         "min_ram": 512,
     }
-    assert p["properties"]["image_build_date"] == "2026-11-01"
-    assert p["properties"]["os_purpose"] == "generic"
-    assert p["properties"][im.NAME_PROP] == "Ubuntu 24.04"
-    assert p["properties"][im.CHECKSUM_PROP] == "sha256:" + "2" * 64
+    assert p.properties["image_build_date"] == "2026-11-01"
+    assert p.properties["os_purpose"] == "generic"
+    assert p.properties[im.NAME_PROP] == "Ubuntu 24.04"
+    assert p.properties[im.CHECKSUM_PROP] == "sha256:" + "2" * 64
 
 
 def test_in_sync_no_op(defs: dict[str, im.DesiredImage]) -> None:
@@ -107,7 +107,7 @@ def test_new_version_rotates_the_old_one(defs: dict[str, im.DesiredImage]) -> No
     assert [a.op for a in plan.actions] == [Op.CREATE, Op.HIDE]
     hide = plan.actions[1]
     assert hide.resource_id == "img-2026-10-01"
-    ops = {o["path"]: o["value"] for o in hide.params["patch"]}
+    ops = {o["path"]: o["value"] for o in hide.params.patch}
     assert ops == {
         "/name": "Ubuntu 24.04 20261001",
         "/os_hidden": True,
@@ -127,13 +127,13 @@ def test_metadata_drift_is_one_patch(defs: dict[str, im.DesiredImage]) -> None:
     plan = im.plan_images([u], snap(drifted), today=TODAY)
     (act,) = plan.actions
     assert act.op is Op.UPDATE
-    assert sorted(o["path"] for o in act.params["patch"]) == [
+    assert sorted(o["path"] for o in act.params.patch) == [
         "/hw_rng_model",
         "/image_source",
         "/min_ram",
         "/os_distro",
     ]
-    assert all(o["op"] == "replace" for o in act.params["patch"])
+    assert all(o["op"] == "replace" for o in act.params.patch)
     assert "os_distro='ubuntu'" in act.reason
 
 
@@ -289,14 +289,14 @@ def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[Im
         elif a.op is Op.CREATE:
             p = a.params
             out[f"new-{n}"] = ImageRec(
-                id=f"new-{n}", owner=OPERATOR, status="active", disk_format=p["disk_format"],
-                properties=dict(p["properties"]), **p["core"],
+                id=f"new-{n}", owner=OPERATOR, status="active", disk_format=p.disk_format,
+                properties=dict(p.properties), **p.core,
             )  # fmt: skip
         elif a.op in (Op.UPDATE, Op.HIDE):
             img = out[a.resource_id]
             core = im.core_of(img)
             props = dict(img.properties)
-            for op in a.params["patch"]:
+            for op in a.params.patch:
                 key = op["path"][1:].replace("~1", "/").replace("~0", "~")
                 if key in core:
                     core[key] = op["value"]
@@ -400,7 +400,7 @@ def test_own_image_is_adopted_only_when_its_data_is_the_definitions(
     (upd,) = im.plan_images([u], snap(right), today=TODAY).actions
     assert (
         upd.op is Op.UPDATE
-        and {"op": "replace", "path": "/visibility", "value": "public"} in (upd.params["patch"])
+        and {"op": "replace", "path": "/visibility", "value": "public"} in (upd.params.patch)
     )
     unknown = replace(base, os_hash_algo="sha512", os_hash_value="1" * 128)  # no stamp
     (act,) = im.plan_images([u], snap(unknown), today=TODAY).actions
@@ -441,7 +441,7 @@ def test_same_day_with_another_time_is_the_same_version(defs: dict[str, im.Desir
     noon = managed(u, "2026-11-01", True, props={im.BUILD_DATE: "2026-11-01 12:00"})
     (act,) = im.plan_images([u], snap(noon), today=TODAY).actions
     assert act.op is Op.UPDATE
-    assert act.params["patch"] == [
+    assert [dict(o) for o in act.params.patch] == [
         {"op": "replace", "path": "/image_build_date", "value": "2026-11-01"}
     ]
 
@@ -455,8 +455,8 @@ def test_dropped_property_is_removed_hand_added_reported(
     img = managed(with_qemu, "2026-11-01", True, props={"hand_made": "x"})
     plan = im.plan_images([u], snap(img), today=TODAY)
     (act,) = plan.actions
-    assert {"op": "remove", "path": "/hypervisor_type"} in act.params["patch"]
-    assert not any("hand_made" in str(op) for op in act.params["patch"])
+    assert {"op": "remove", "path": "/hypervisor_type"} in act.params.patch
+    assert not any("hand_made" in str(op) for op in act.params.patch)
     assert any("hand_made" in n for n in plan.notes)
 
 
@@ -470,7 +470,7 @@ def test_protected_is_drift_and_expired_versions_are_hidden_before_delete(
     plan = im.plan_images([u], snap(cur, old, servers=()), delete=True, today=TODAY)
     ops = [(a.op, a.resource_id) for a in plan.actions]
     assert ops == [(Op.HIDE, "img-2026-09-01"), (Op.DELETE, "img-2026-09-01")]
-    patch = {op["path"]: op.get("value") for op in plan.actions[0].params["patch"]}
+    patch = {op["path"]: op.get("value") for op in plan.actions[0].params.patch}
     assert patch["/protected"] is False and patch["/os_hidden"] is True
     assert patch["/name"] == "Ubuntu 24.04 20260901"
 
@@ -484,7 +484,7 @@ def test_another_runs_upload_is_not_a_leftover(defs: dict[str, im.DesiredImage])
     assert plan.is_noop and "in progress by another run" in plan.notes[0]
     held = im.plan_images([u], snap(saving, lock), today=TODAY, locked=True)
     assert [a.op for a in held.actions][:2] == [Op.DELETE, Op.CREATE]  # killed run's leftover
-    assert held.actions[0].params["leftover"]
+    assert held.actions[0].params.leftover
 
 
 def test_each_definition_is_its_own_unit(defs: dict[str, im.DesiredImage]) -> None:
