@@ -398,9 +398,8 @@ def test_own_image_is_adopted_only_when_its_data_is_the_definitions(
     assert act.op is Op.CONFLICT and "its data is not build 2026-11-01" in act.reason
     right = replace(base, os_hash_value="2" * 64)
     (upd,) = im.plan_images([u], snap(right), today=TODAY).actions
-    assert (
-        upd.op is Op.UPDATE
-        and {"op": "replace", "path": "/visibility", "value": "public"} in (upd.params.patch)
+    assert upd.op is Op.UPDATE and {"op": "replace", "path": "/visibility", "value": "public"} in (
+        upd.params.patch
     )
     unknown = replace(base, os_hash_algo="sha512", os_hash_value="1" * 128)  # no stamp
     (act,) = im.plan_images([u], snap(unknown), today=TODAY).actions
