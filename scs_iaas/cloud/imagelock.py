@@ -30,6 +30,7 @@ about to change images first takes the project's image lock, a Glance image reco
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
@@ -48,6 +49,7 @@ LOCK_NAME = "scs-iaas image lock"  # no colon: Glance reads "a:b" in filters as 
 LOCK_PROP = "scs-iaas:lock"
 BEAT_PROP = "scs-iaas:lock-beat"
 WHERE_PROP = "scs-iaas:lock-where"  # boot id / PID namespace / pid of the holder
+GONE = frozenset({"deleted", "pending_delete", "killed"})  # records a crash left half-deleted
 LEASE = 60.0  # seconds without a renewal after which a lock record is stale
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 
@@ -178,7 +180,11 @@ class ImageLock:
                 "limit": 1000,
             },
         )
-        return [holder_of(r) for r in resp.json().get("images", []) if LOCK_PROP in r]
+        return [
+            holder_of(r)
+            for r in resp.json().get("images", [])
+            if LOCK_PROP in r and r.get("status") not in GONE
+        ]
 
     def _delete(self, image_id: str) -> None:
         self._req("DELETE", f"/images/{image_id}", "delete lock record", (204, 404))
@@ -197,7 +203,8 @@ class ImageLock:
                 live = []
                 for h in others:
                     if is_stale(h, now, self.lease) or died_here(h):
-                        self._delete(h.id)  # a killed run's record
+                        with contextlib.suppress(CloudError):  # best effort: it is not live
+                            self._delete(h.id)  # a killed run's record
                     else:
                         live.append(h)
             except BaseException:
