@@ -266,7 +266,7 @@ def test_an_upload_in_progress_is_not_a_leftover_for_another_run(
 ) -> None:
     name = f"{prefix} Busy"
     _, sha = source(tmp_path, "busy", 4 * 1024 * 1024)
-    url = f"{http_source}/slow/{256 * 1024}/busy.raw"  # about 16 s
+    url = f"{http_source}/slow/{128 * 1024}/busy.raw"  # about 32 s
     defs = write_defs(tmp_path / "i.yaml", name, [("2026-11-01", url, sha)], "none")
     first = popen(box, "--definitions", defs, "-y")
     try:
@@ -275,10 +275,14 @@ def test_an_upload_in_progress_is_not_a_leftover_for_another_run(
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.3)
         rc, doc, err = manage(box, "--definitions", defs)  # a plan while the upload runs
-        assert rc == 0 and doc["actions"] == [], (err, doc["actions"])
+        assert rc == 0 and doc["actions"] == [], (err, doc["actions"], doc["notes"])
         assert any("in progress by another run" in n for n in doc["notes"])
         rc, doc, err = manage(box, "--definitions", defs, "--check")
         assert rc == 0, err  # no false drift
+        rc, _, err = manage(box, "--definitions", defs, "-y", "--wait", "0")
+        assert first.poll() is None, "the first run ended too soon for this test"
+        assert rc == 2 and "another scs-iaas run" in err and "nothing was changed" in err, err
+        assert err.count("\n") == 1
         second = popen(box, "--definitions", defs, "-y")  # waits, then has nothing to do
         out, err = second.communicate(timeout=300)
         assert second.returncode == 0, err
