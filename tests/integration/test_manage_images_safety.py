@@ -268,11 +268,11 @@ def test_an_upload_in_progress_is_not_a_leftover_for_another_run(
     _, sha = source(tmp_path, "busy", 4 * 1024 * 1024)
     url = f"{http_source}/slow/{128 * 1024}/busy.raw"  # about 32 s
     defs = write_defs(tmp_path / "i.yaml", name, [("2026-11-01", url, sha)], "none")
-    first = popen(box, "--definitions", defs, "-y")
+    first = popen(box, "--definitions", defs, "-y", "--min-rate", "0")  # a loaded box is slow
     try:
         deadline = time.monotonic() + 60
         while not any(PENDING in (i.properties or {}) for i in images_of(admin_conn, name)):
-            assert time.monotonic() < deadline and first.poll() is None
+            assert time.monotonic() < deadline and first.poll() is None, first.communicate()
             time.sleep(0.3)
         rc, doc, err = manage(box, "--definitions", defs)  # a plan while the upload runs
         assert rc == 0 and doc["actions"] == [], (err, doc["actions"], doc["notes"])
