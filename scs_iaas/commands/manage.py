@@ -227,13 +227,14 @@ def _report(args: argparse.Namespace, managed: Managed) -> int:
     else:
         _debug(args, cloud)
     if args.format == "json":
-        extra: dict[str, Any] = {
-            "cloud": cloud.name,
-            "applied": managed.applied.to_dict() if managed.applied else None,
-            "api_requests": cloud.counter.count,
-            "api_writes": cloud.counter.writes,
-        }
-        render_json(plan, out, extra=extra)
+        render_json(
+            plan,
+            out,
+            cloud=cloud.name,
+            applied=managed.applied.to_dict() if managed.applied else None,
+            api_requests=cloud.counter.count,
+            api_writes=cloud.counter.writes,
+        )
     applied = managed.applied
     if applied is not None and applied.failed:
         for action, error in applied.failed:

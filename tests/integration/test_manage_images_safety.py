@@ -498,6 +498,7 @@ def _official() -> Any:
 def test_manager_output_passes_the_check_as_the_official_test_says(
     box: BoxInfo, admin_conn: Any, member_conn: Any, prefix: str, tmp_path: Path
 ) -> None:
+    from scs_iaas.checks import scs_0102_image_metadata as c0102
     from scs_iaas.checks.runner import grade, results_by_test
     from scs_iaas.standards import images as std
 
@@ -525,9 +526,9 @@ def test_manager_output_passes_the_check_as_the_official_test_says(
     assert sorted(str(i.properties.get("os_purpose")) for i in imgs) == ["generic", "oldgeneric"]
     assert official.compute_scs_0102_prop_os_purpose(imgs)
     assert official.compute_scs_0102_os_purpose_uniqueness(imgs)
-    for version in ("v1", "v2"):
-        found = std.check_image_metadata(ours(imgs), now=_now(), version=version)
-        purpose = [f for f in found if f.id == std.PROP_OS_PURPOSE]
+    for version, scope_version in (("v1", "v5.1"), ("v2", "next")):
+        found = c0102.check_image_metadata(ours(imgs), now=_now(), version=version)
+        purpose = [f for f in grade(found, scope_version) if f.id == std.PROP_OS_PURPOSE]
         assert purpose and all(f.status.name == "PASS" for f in purpose), purpose
     # a second public generic image for the same release (another definition file): FAIL
     other = f"{prefix} Gen2"
@@ -535,9 +536,7 @@ def test_manager_output_passes_the_check_as_the_official_test_says(
     imgs = mine()
     assert not official.compute_scs_0102_os_purpose_uniqueness(imgs)
     for version, scope_version in (("v1", "v5.1"), ("v2", "next")):
-        findings = [
-            f.to_finding() for f in std.check_os_purpose_uniqueness(ours(imgs), version=version)
-        ]
+        findings = c0102.check_os_purpose_uniqueness(ours(imgs), version=version)
         graded = grade(findings, scope_version)
         assert results_by_test(graded)[std.OS_PURPOSE_UNIQUENESS].name == "FAIL"
     assert {f.status.name for f in grade(findings, "next")} == {"FAIL"}
