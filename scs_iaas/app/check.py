@@ -8,11 +8,12 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scs_iaas.checks import runner, verdicts
+from scs_iaas.app import grading
+from scs_iaas.checks import runner
 from scs_iaas.checks.base import Check, Context
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.errors import InputError, ScsIaasError
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, fold
 from scs_iaas.report.meta import Meta
 from scs_iaas.standards import scope
 
@@ -38,7 +39,7 @@ class Evaluation:
 
     findings: list[Finding]
     results: dict[str, Status]
-    judged: list[verdicts.Judged]
+    judged: list[grading.Judged]
     meta: Meta
     cloud: Cloud
 
@@ -88,12 +89,12 @@ def evaluate(
         ]
         snapshot = run_probes(cloud, snapshot, probes, RESOURCE_PREFIX)
     ctx = Context(snapshot=snapshot, now=now, with_resources=with_resources, selected=selected)
-    grading = cert_version if cert_version not in (None, "all") else effective
-    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading)
-    results = runner.results_by_test(findings)
+    version = cert_version if cert_version not in (None, "all") else effective
+    findings = grading.grade(runner.run_checks(checks, ctx, pattern), version)
+    results = fold(findings)
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name
-    judged = verdicts.judge(results, cert_version or effective, subject)
+    judged = grading.judge(results, cert_version or effective, subject)
     meta = Meta(
         subject=subject,
         cloud=cloud.name,

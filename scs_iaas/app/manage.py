@@ -201,21 +201,22 @@ def manage(
     area: str,
     os_cloud: str | None,
     *,
+    show: Callable[[Managed], None],
     do_apply: bool = False,
-    show: Callable[[Managed], None] | None = None,
     log: TextIO | None = None,
+    wait: float = WAIT,
     **options: Any,
 ) -> Managed:
     """Plan one area (``flavors``, ``images``, ``volume-types``), hand the plan to ``show``
-    (print it: the cloud is never changed without a printed plan), then apply it if asked."""
+    (print it: the cloud is never changed without a printed plan; it may refuse by raising),
+    then apply it if asked. ``wait``: how long to wait for another run's image lock."""
     managed = PLANNERS[area](os_cloud, **options)
     if not do_apply:
-        if show is not None:
-            show(managed)
+        show(managed)
         return managed
-    with exclusive(managed) as held:
-        if show is not None:
-            show(held)
+    # images: the plan that is shown and applied is made under the cloud-side image lock
+    with exclusive(managed, wait=wait) as held:
+        show(held)
         if held.plan.changes:
             apply(held, log=log)
     return held

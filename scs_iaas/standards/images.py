@@ -540,6 +540,39 @@ def replacement_outcome(
     )
 
 
+# --- scs-0104 v2 draft: CAPI node images ------------------------------------------------------
+
+# The release plan moves hosts and images to Ubuntu 22.04, and scs-0104 v2 wants CAPI images
+# (named ubuntu-capi-image…, or os_purpose k8snode) on a supported Ubuntu LTS.
+CAPI_MIN_UBUNTU = (22, 4)
+
+
+def is_capi_image(name: str, properties: Mapping[str, Any]) -> bool:
+    return name.startswith("ubuntu-capi-image") or properties.get("os_purpose") == "k8snode"
+
+
+def _major_minor(text: str) -> tuple[int, int] | None:
+    try:
+        major, _, minor = text.partition(".")
+        return int(major), int(minor or 0)
+    except ValueError:
+        return None
+
+
+def capi_ubuntu(properties: Mapping[str, Any]) -> Outcome:
+    """A CAPI node image runs Ubuntu 22.04 or newer."""
+    distro = str(properties.get("os_distro", "")).lower()
+    version = _major_minor(str(properties.get("os_version", "")))
+    if distro != "ubuntu":
+        return Outcome(False, f"os_distro={distro or 'unset'}, expected ubuntu")
+    if version is None:
+        return Outcome(False, f"os_version={properties.get('os_version')!r} is not a version")
+    shown = f"Ubuntu {version[0]}.{version[1]:02d}"
+    if version < CAPI_MIN_UBUNTU:
+        return Outcome(False, f"{shown} is older than 22.04")
+    return Outcome(True, shown)
+
+
 # --- scs-0104 v1: standard images -------------------------------------------------------------
 
 ImageStatus = Literal["mandatory", "recommended", "optional"]

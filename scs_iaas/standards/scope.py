@@ -391,18 +391,14 @@ def grade(findings: Iterable[Finding], modules: Iterable[Module]) -> list[Findin
     The official suite's FAIL is kept in ``details["official"]``, which is what the fold
     counts. Our own ``scs-iaas-…`` tests keep their status. Checks report FAIL and never
     grade themselves; the app grades once, by the certificate version it judges."""
-    targets: dict[str, str] = {}
-    for module in modules:
-        for target in ("preview", "recommended", "main"):
-            for test_id in getattr(module, target):
-                targets[test_id] = target
+    modules = tuple(modules)
     out = []
     for f in findings:
         official = Status(f.details.get("official", f.status))
         if f.status != Status.FAIL or official != Status.FAIL or f.id.startswith("scs-iaas-"):
             out.append(f)  # only a failure is graded; a SKIP or WARN stays what it is
             continue
-        if targets.get(f.id) == "main":
+        if any(m.target_of(f.id) == "main" for m in modules):
             details = {k: v for k, v in f.details.items() if k != "official"}
             out.append(replace(f, status=Status.FAIL, details=details))
         else:

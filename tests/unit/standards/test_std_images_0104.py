@@ -1,5 +1,5 @@
 """scs-0104 standard images: the v1 lists, checked against the recorded image
-list (the v2 draft's CAPI rule is checks/scs_iaas_capi_images.py)."""
+list (and the v2 draft's CAPI rule, standards/images.capi_ubuntu)."""
 
 from __future__ import annotations
 
@@ -227,3 +227,29 @@ def test_v4_list_makes_ubuntu_2204_mandatory() -> None:
     got = results([image("Ubuntu 24.04", NOBLE)], version="scs-0104-v1-1")
     assert got["scs-0104-image-ubuntu-2204"].status is Status.FAIL
     assert got["scs-0104-image-ubuntu-2404"].status is Status.PASS
+
+
+@pytest.mark.parametrize(
+    ("props", "ok", "reason"),
+    [
+        ({"os_distro": "ubuntu", "os_version": "22.04"}, True, "Ubuntu 22.04"),
+        ({"os_distro": "Ubuntu", "os_version": "24.04"}, True, "Ubuntu 24.04"),
+        ({"os_distro": "ubuntu", "os_version": "20.04"}, False, "Ubuntu 20.04 is older than 22.04"),
+        ({"os_distro": "debian", "os_version": "12"}, False, "os_distro=debian, expected ubuntu"),
+        ({"os_version": "22.04"}, False, "os_distro=unset, expected ubuntu"),
+        (
+            {"os_distro": "ubuntu", "os_version": "noble"},
+            False,
+            "os_version='noble' is not a version",
+        ),
+    ],
+)
+def test_capi_images_run_ubuntu_2204_or_newer(props: dict[str, str], ok: bool, reason: str) -> None:
+    out = im.capi_ubuntu(props)
+    assert (out.ok, out.reason) == (ok, reason)
+
+
+def test_capi_images_are_found_by_name_or_purpose() -> None:
+    assert im.is_capi_image("ubuntu-capi-image-v1.32.4", {})
+    assert im.is_capi_image("k8s node", {"os_purpose": "k8snode"})
+    assert not im.is_capi_image("Ubuntu 24.04", {"os_purpose": "generic"})

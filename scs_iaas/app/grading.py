@@ -1,13 +1,20 @@
-"""Per-certificate-version verdicts over test results (the scope itself is standards data)."""
+"""The one grading: findings graded by the judged certificate version's targets
+(``scope.grade``), folded into one result per test id (``model.findings.fold``), and judged
+per certificate version (``scope.verdict``). Checks never grade themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from scs_iaas.model.findings import Status
+from scs_iaas.model.findings import Finding, Status
 from scs_iaas.standards import scope
+
+
+def grade(findings: Iterable[Finding], version: str | None = None) -> list[Finding]:
+    """Grade by the modules of certificate ``version`` (default: the effective one)."""
+    return scope.grade(findings, scope.get_version(version or scope.DEFAULT_VERSION).modules)
 
 
 @dataclass(frozen=True)
