@@ -44,9 +44,9 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.errors import CloudError
+from scs_iaas.model.plan import LOCK_PROP
 
 LOCK_NAME = "scs-iaas image lock"  # no colon: Glance reads "a:b" in filters as an operator
-LOCK_PROP = "scs-iaas:lock"
 BEAT_PROP = "scs-iaas:lock-beat"
 WHERE_PROP = "scs-iaas:lock-where"  # boot id / PID namespace / pid of the holder
 GONE = frozenset({"deleted", "pending_delete", "killed"})  # records a crash left half-deleted

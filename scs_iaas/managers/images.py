@@ -29,9 +29,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from scs_iaas.cloud.imagelock import LOCK_PROP
 from scs_iaas.managers import definitions
 from scs_iaas.model.plan import (
+    LOCK_PROP,
     NAME_PROP,
     PENDING_PROP,
     Action,

@@ -195,6 +195,7 @@ jsonable = _jsonable
 
 NAME_PROP = "scs-iaas:name"  # the definition's name: how scs-iaas knows its own images
 PENDING_PROP = "scs-iaas:upload-pending"  # set until the checksum-verified upload is published
+LOCK_PROP = "scs-iaas:lock"  # marks the records of the image lock (cloud/imagelock.py)
 
 
 def patch_ops(
