@@ -140,9 +140,7 @@ def test_upload_noop_drift_rotation_delete(
     assert rc == 0, err
     (act,) = doc["actions"]
     assert act["op"] == "update" and len(act["params"]["patch"]) == 2
-    assert (
-        doc["api_writes"] == 2
-    )  # all metadata in one PATCH (+ the lock record; its DELETE follows)
+    assert doc["api_writes"] == 3  # all metadata in one PATCH (+ the lock's POST and DELETE)
     fixed = raw(admin_conn, img.id)
     assert fixed["os_distro"] == "cirros" and fixed["hw_rng_model"] == "virtio"
 

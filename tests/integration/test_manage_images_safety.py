@@ -498,8 +498,9 @@ def _official() -> Any:
 def test_manager_output_passes_the_check_as_the_official_test_says(
     box: BoxInfo, admin_conn: Any, member_conn: Any, prefix: str, tmp_path: Path
 ) -> None:
+    from scs_iaas.app.grading import grade
     from scs_iaas.checks import scs_0102_image_metadata as c0102
-    from scs_iaas.checks.runner import grade, results_by_test
+    from scs_iaas.model.findings import fold as results_by_test
     from scs_iaas.standards import images as std
 
     official = _official()
