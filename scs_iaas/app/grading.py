@@ -1,47 +1,49 @@
 """The one grading: findings graded by the judged certificate version's targets
 (``scope.grade``), folded into one result per test id (``model.findings.fold``), and judged
-per certificate version (``scope.verdict``). Checks never grade themselves."""
+per certificate version (``scope.verdict``), the versions and verdict lines as the official
+``scs-compliance-check.py`` prints them. Checks never grade themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from datetime import date
 
 from scs_iaas.model.findings import Finding, Status
 from scs_iaas.standards import scope
+from scs_iaas.standards.scope import Scope, Version, VersionVerdict
 
 
-def grade(findings: Iterable[Finding], version: str | None = None) -> list[Finding]:
-    """Grade by the modules of certificate ``version`` (default: the effective one)."""
-    return scope.grade(findings, scope.get_version(version or scope.DEFAULT_VERSION).modules)
+def grade(
+    findings: Iterable[Finding], version: str | None = None, sc: Scope | None = None
+) -> list[Finding]:
+    """Grade by the modules of certificate ``version`` (default: the effective one) of the
+    scope ``sc`` (default: the packaged official one)."""
+    return scope.grade(findings, scope.get_version(version or scope.DEFAULT_VERSION, sc).modules)
 
 
-@dataclass(frozen=True)
-class Judged:
-    verdict: scope.VersionVerdict
-
-    @property
-    def version(self) -> str:
-        return self.verdict.version
-
-    @property
-    def main_failed(self) -> bool:
-        return self.verdict.main == "FAIL"
-
-    def lines(self) -> tuple[str, ...]:
-        return self.verdict.lines
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self.verdict)
-        d["targets"] = {t["target"]: t for t in d.pop("targets")}
-        return d
-
-
-def judge(results: Mapping[str, Status], version: str | None, subject: str) -> list[Judged]:
-    """``version`` None: the default (effective) version; ``all``: every version."""
+def judged_versions(sc: Scope, version: str | None, day: date) -> tuple[Version, ...]:
+    """The versions a run prints: a named one; ``all``: every version of the file; none: those
+    the timeline names on ``day`` (what ``scs-compliance-check.py`` checks without ``-V``)."""
     if version == "all":
-        names = [v.name for v in scope.versions()]
-    else:
-        names = [scope.get_version(version or scope.DEFAULT_VERSION).name]
-    return [Judged(scope.verdict(name, results, subject=subject)) for name in names]
+        return sc.versions
+    if version:
+        return (sc.version(version),)
+    return sc.valid_on(day) or (sc.version(sc.effective_on(day)),)
+
+
+def judge(
+    results: Mapping[str, Status],
+    versions: tuple[Version, ...],
+    subject: str,
+    *,
+    sc: Scope,
+    day: date,
+    tests: str | None = None,
+    verbose: bool = False,
+) -> list[VersionVerdict]:
+    return [
+        scope.verdict(
+            v.name, results, subject=subject, scope=sc, day=day, tests=tests, verbose=verbose
+        )
+        for v in versions
+    ]

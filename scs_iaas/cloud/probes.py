@@ -27,7 +27,7 @@ def _line(exc: BaseException, limit: int = 300) -> str:
     return " ".join(str(exc).split())[:limit] or type(exc).__name__
 
 
-# -- scs-0115: the fallback for Neutron before 2023.2 -------------------------------------
+# -- scs-0115: the fallback for a Neutron without the default-rules API (before 2023.1) -------------------------------------
 
 
 def rules_of_new_security_groups(cloud: Cloud, name: str) -> tuple[SecurityGroupRuleRec, ...]:
