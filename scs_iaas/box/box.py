@@ -30,7 +30,7 @@ from typing import Any
 import psutil
 from rich.console import Console
 
-from scs_iaas.box import bootstrap, config, install, procs
+from scs_iaas.box import bootstrap, config, install, libvirt, procs
 from scs_iaas.box.layout import (
     ADMIN_CLOUD,
     HOST,
@@ -80,6 +80,8 @@ class BoxStatus:
     home: Path
     services: tuple[ServiceState, ...]
     volume: str
+    #: the compute driver and why (libvirt.ComputeChoice.describe)
+    compute: str = ""
 
     @property
     def running(self) -> bool:
@@ -136,6 +138,7 @@ class Box:
         self.paths = BoxPaths(Path(home).expanduser().resolve() if home else default_home())
         self.console = console or Console(stderr=True, highlight=False)
         self._volume: VolumeSupport | None = None
+        self._compute: libvirt.ComputeChoice | None = None
         self._lock_depth = 0
 
     # ------------------------------------------------------------------ public API
@@ -149,8 +152,18 @@ class Box:
             self._volume = volume_support()
         return self._volume
 
+    @property
+    def compute(self) -> libvirt.ComputeChoice:
+        """The compute driver the box runs (chosen at ``up``, recorded in the home)."""
+        if self._compute is None:
+            self._compute = libvirt.recorded(self.paths) or libvirt.ComputeChoice(
+                "fake", None, "not chosen yet (box not started since compute was chosen)"
+            )
+        return self._compute
+
     def services(self) -> list[Service]:
-        return services(self.paths, with_volume=self.volume.driver is not None)
+        found = services(self.paths, with_volume=self.volume.driver is not None)
+        return libvirt.adjust_services(found, self.paths, self.compute)
 
     def info(self) -> BoxInfo:
         return BoxInfo(self.paths.clouds_yaml, volume_unavailable=self.volume.reason)
@@ -158,7 +171,9 @@ class Box:
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
         log = self.paths.logfile("install")
-        missing = install.missing_apt_packages(install.APT_PACKAGES | self.volume.apt_packages)
+        missing = install.missing_apt_packages(
+            install.APT_PACKAGES | self.volume.apt_packages | libvirt.APT_PACKAGES
+        )
         if missing:
             with self._step(f"apt-get install {' '.join(missing)}"):
                 install.apt_install(missing, log)
@@ -166,6 +181,9 @@ class Box:
         if fresh:
             with self._step("pip install OpenStack 2026.2 into the box venv (about 70 s)"):
                 install.install_venv(self.paths, log)
+        if libvirt.LIBVIRTD.exists() and not libvirt.binding_present(self.paths):
+            with self._step(f"pip install {libvirt.BINDING} into the box venv (about 40 s)"):
+                libvirt.install_binding(self.paths, log)
         return install.InstallResult(tuple(missing), fresh)
 
     def up(self) -> BoxInfo:
@@ -181,6 +199,9 @@ class Box:
                 self._down()
             self._clear_stale()
             self.install()
+            self._compute = libvirt.choose(self.paths, say=self.console.print)
+            libvirt.record(self.paths, self._compute)
+            self.console.print(self._compute.describe())
             secrets = load_or_create(self.paths.secrets)
             self._write_files(secrets)
             self._start(secrets)
@@ -225,7 +246,7 @@ class Box:
             volume = f"cinder-volume: {self.volume.describe} (share {share})"
         else:
             volume = f"cinder-volume not run: {self.volume.reason}"
-        return BoxStatus(self.home, tuple(states), volume)
+        return BoxStatus(self.home, tuple(states), volume, self.compute.describe())
 
     def memory(self) -> tuple[int, int]:
         """(RSS, PSS) in bytes of every process the box started, directly or through the
@@ -339,6 +360,12 @@ class Box:
             (p.data / sub).mkdir(parents=True, exist_ok=True)
         for path, sections in config.all_configs(p, secrets, self.volume.driver).items():
             write_private(path, config.render_ini(sections))
+        libvirt.write_compute_conf(p, self.compute)
+        if self.compute.driver == "libvirt":
+            with contextlib.suppress(KeyError):  # QEMU runs as libvirt-qemu (Debian)
+                grant_traverse(
+                    p.data / "nova" / "instances", pwd.getpwnam("libvirt-qemu"), self.console
+                )
         # paste pipelines are the services' own files, shipped in the venv
         site_etc = p.venv / "etc"
         for service, name in (
@@ -562,6 +589,12 @@ class Box:
 
     def _down(self) -> None:
         t0 = time.monotonic()
+        if self.compute.driver == "libvirt" and procs.process_of(
+            procs.read_pidfile(self.paths.pidfile("libvirtd"))
+        ):
+            stopped = libvirt.destroy_domains()
+            if stopped:
+                self.console.print(f"stopped {stopped} guest(s)")
         stages = sorted({s.stage for s in self.services()}, key=lambda s: s.value, reverse=True)
         stopped_any = False
         for stage in stages:
