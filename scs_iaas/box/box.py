@@ -60,6 +60,8 @@ class BoxInfo:
     member_cloud: str = MEMBER_CLOUD
     #: why volumes cannot be created, or None when cinder-volume runs
     volume_unavailable: str | None = None
+    #: why servers are no real guests (the fake driver), or None with libvirt
+    guests_unavailable: str | None = None
 
     def env_lines(self) -> str:
         return f"export OS_CLIENT_CONFIG_FILE={self.clouds_yaml} OS_CLOUD={self.member_cloud}"
@@ -166,7 +168,12 @@ class Box:
         return libvirt.adjust_services(found, self.paths, self.compute)
 
     def info(self) -> BoxInfo:
-        return BoxInfo(self.paths.clouds_yaml, volume_unavailable=self.volume.reason)
+        compute = self.compute
+        return BoxInfo(
+            self.paths.clouds_yaml,
+            volume_unavailable=self.volume.reason,
+            guests_unavailable=compute.describe() if compute.driver != "libvirt" else None,
+        )
 
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
