@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scs_iaas.cloud.connection import Cloud
+from scs_iaas.model.snapshot import ProbeResult, Snapshot
+from scs_iaas.standards import entropy
 
 #: Waiting for the server to become ACTIVE (TCG-emulated clouds take a while to build).
 ACTIVE_TIMEOUT = 300.0
@@ -41,6 +43,51 @@ class ConsoleResult:
     #: seconds from the create request to the last console read
     seconds: float
     server_id: str
+
+
+def probe_guest_console(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult:
+    """scs-0101: boot the newest public Debian (else Ubuntu) image with the official test's
+    user data, return its console. ``ok`` False: the cloud could not boot it (the reason)."""
+    image = entropy.choose_image(snap.images)
+    if image is None:
+        return ProbeResult(False, "no public Debian or Ubuntu image (os_distro/os_version)")
+    choice = entropy.choose_flavor(snap.flavors, image)
+    if choice is None:
+        return ProbeResult(
+            False,
+            f"no public flavor has the {image.min_ram} MiB RAM image {image.name!r} needs",
+            f"image {image.name}",
+        )
+    flavor, from_volume = choice
+    name = f"{prefix}0101-{tag()}"
+    resource = f"{name}: image {image.name!r}, flavor {flavor.name}"
+    try:
+        result = console_of_server(
+            cloud,
+            name=name,
+            image_id=image.id,
+            flavor_id=flavor.id,
+            user_data=entropy.USER_DATA,
+            done=entropy.finished,
+            console_timeout=entropy.CONSOLE_TIMEOUT,
+            volume_size=max(image.min_disk, entropy.MIN_VOLUME) if from_volume else None,
+        )
+    except ProbeError as exc:
+        return ProbeResult(False, str(exc), resource)
+    details = {
+        "finished": result.finished,
+        "boot_seconds": result.seconds,
+        "image": image.name,
+        "flavor": flavor.name,
+        "boot_from_volume": from_volume,
+    }
+    reason = (
+        "console read"
+        if result.finished
+        else f"no '{entropy.END}' on the console within {entropy.CONSOLE_TIMEOUT:.0f} s "
+        "of the server becoming active"
+    )
+    return ProbeResult(True, reason, resource, console=result.console, details=details)
 
 
 def tag() -> str:

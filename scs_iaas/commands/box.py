@@ -111,10 +111,11 @@ def _image(box: Any, action: str, force: bool, out: Any) -> int:
     out.print(f"  {image.directory}")
     if action == "boot":
         from scs_iaas.checks import scs_0101_entropy as e
+        from scs_iaas.standards import entropy
 
-        result = guest.boot(image, e.USER_DATA, e.finished, e.CONSOLE_TIMEOUT)
+        result = guest.boot(image, entropy.USER_DATA, entropy.finished, entropy.CONSOLE_TIMEOUT)
         for line in result.console.splitlines():
-            if "scs-guest-init" in line or e.MARKER in line:
+            if "scs-guest-init" in line or entropy.MARKER in line:
                 out.print(f"  | {line.rstrip()}", markup=False)
         out.print(f"booted under emulation (TCG) in {result.seconds:.1f} s")
         findings = e.judge_console(result.console, "direct boot")

@@ -12,8 +12,9 @@ from helpers_cli import run_cli
 
 from scs_iaas.box import BoxInfo, guest
 from scs_iaas.checks import scs_0101_entropy as e
-from scs_iaas.checks.base import RESOURCE_PREFIX
-from scs_iaas.findings import Status
+from scs_iaas.cloud.probes import RESOURCE_PREFIX
+from scs_iaas.model.findings import Status
+from scs_iaas.standards import entropy
 
 VM_TESTS = "scs-0101-(entropy-avail|fips-test)"
 
@@ -28,11 +29,11 @@ def image() -> guest.GuestImage:
 
 
 def test_guest_image_boots_under_emulation_and_passes(image: guest.GuestImage) -> None:
-    result = guest.boot(image, e.USER_DATA, e.finished, 180, accel="tcg")
+    result = guest.boot(image, entropy.USER_DATA, entropy.finished, 180, accel="tcg")
     assert result.done, result.console[-2000:]
     assert "scs-guest-init: running the user data script" in result.console
-    entropy, fips = e.judge_console(result.console, "direct boot")
-    assert entropy.status is Status.PASS, entropy.reason
+    avail, fips = e.judge_console(result.console, "direct boot")
+    assert avail.status is Status.PASS, avail.reason
     assert fips.status is Status.PASS, fips.reason
 
 
@@ -42,7 +43,7 @@ def test_guest_without_user_data_script_says_so(image: guest.GuestImage) -> None
     )
     assert result.done, result.console[-2000:]
     assert "is not a script (#!): not run" in result.console
-    assert e.collect(result.console) == {}
+    assert entropy.collect(result.console) == {}
 
 
 @pytest.fixture(scope="module")
