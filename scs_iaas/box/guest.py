@@ -49,6 +49,8 @@ APT_PACKAGES: dict[str, str] = {
     "e2fsprogs": "/usr/sbin/mkfs.ext4",
 }
 BUILD_TIMEOUT = 900.0
+#: how the image is booted, directly and by Nova (image property os_command_line)
+KERNEL_CMDLINE = "root=/dev/vda console=tty0 console=ttyS0,115200 no_timer_check"
 #: the root file system gets this much room beyond its content (MiB)
 HEADROOM_MIB = 64
 
@@ -291,7 +293,7 @@ def qemu_argv(
         "-initrd",
         str(image.ramdisk),
         "-append",
-        "root=/dev/vda console=tty0 console=ttyS0,115200 no_timer_check",
+        KERNEL_CMDLINE,
         "-drive",
         f"file={image.root},if=virtio,format=qcow2,snapshot=on",
         "-drive",
@@ -386,6 +388,9 @@ def image_properties(image: GuestImage, built_at: str) -> dict[str, str]:
         "provided_until": "none",
         "uuid_validity": "none",
         "hotfix_hours": "0",
+        # Nova's default command line for direct kernel boot ends in console=hvc0, which this
+        # image has no device for; name the serial console last, so it is /dev/console
+        "os_command_line": KERNEL_CMDLINE,
         KEY_PROP: image.key,
     }
 
@@ -449,4 +454,29 @@ def publish(conn: object, image: GuestImage, say: Callable[[str], None] = lambda
         wait=True,
         **props,
     )
+    retire_older(conn, image, say)
     return str(root.id)
+
+
+def retire_older(conn: object, image: GuestImage, say: Callable[[str], None]) -> None:
+    """Delete the images of earlier builds (another key) that no server uses; hide those
+    still in use, so tests pick the current build."""
+    img = conn.image  # type: ignore[attr-defined]
+    used = {
+        str(server.image.id)
+        for server in conn.compute.servers(all_projects=True)  # type: ignore[attr-defined]
+        if server.image is not None and server.image.id
+    }
+    # hidden images (the kernels and initrds) are listed only when asked for
+    found = [*img.images(), *img.images(os_hidden=True)]
+    for old in found:
+        key = (old.properties or {}).get(KEY_PROP)
+        if not key or key == image.key:
+            continue
+        if old.id in used:
+            if not old.is_hidden:
+                img.update_image(old, is_hidden=True)
+                say(f"hid {old.name} of build {key} (a server uses it)")
+        else:
+            img.delete_image(old, ignore_missing=True)
+            say(f"deleted {old.name} of build {key}")

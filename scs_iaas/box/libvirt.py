@@ -85,9 +85,10 @@ def recorded(paths: BoxPaths) -> ComputeChoice | None:
 
 
 def binding_present(paths: BoxPaths) -> bool:
-    proc = subprocess.run(
-        [str(paths.bin / "python"), "-c", "import libvirt"], capture_output=True, check=False
-    )
+    python = paths.bin / "python"
+    if not python.exists():
+        return False
+    proc = subprocess.run([str(python), "-c", "import libvirt"], capture_output=True, check=False)
     return proc.returncode == 0
 
 

@@ -13,12 +13,11 @@ from scs_iaas.model.snapshot import FlavorRec, ImageRec
 #: The official suite's line prefix and end marker.
 MARKER = "_scs-test-"
 END = "_scs-test-end"
-#: Written to the console by user data, in the form both cloud-init and the box's guest init
-#: run (a script). rng-tools5 is installed where the image lacks it and a mirror is reachable,
+#: Written to standard output, which cloud-init (and the box's guest init) send to the
+#: console, by user data in the form both run (a script). rng-tools5 is installed where the image lacks it and a mirror is reachable,
 #: as the official test's cloud-config does.
 USER_DATA = """#!/bin/sh
 # scs-iaas scs-0101 probe (same console lines as the official entropy test)
-exec >/dev/console 2>&1
 if ! command -v rngtest >/dev/null 2>&1; then
     echo "_scs-test-install: installing rng-tools5"
     (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y rng-tools5) \\
