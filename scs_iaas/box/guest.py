@@ -365,7 +365,7 @@ def boot(
 
 #: the property that marks (and keys) the images published from a build
 KEY_PROP = "scs_iaas_guest"
-NAME = "Debian 12 box guest"
+NAME = "Debian 12"
 
 
 def image_properties(image: GuestImage, built_at: str) -> dict[str, str]:
@@ -396,16 +396,23 @@ def image_properties(image: GuestImage, built_at: str) -> dict[str, str]:
 
 
 def published(conn: object, image: GuestImage) -> str | None:
-    """The id of the active root image published from this build, if any."""
+    """The id of the active root image published from this build, if it is also the image
+    scs-0101's test boots: the newest public Debian 12 (a newer one, say a stand-in without
+    a kernel, would be booted instead, so then this build is uploaded again)."""
+    ours = None
+    newest = None
     for found in conn.image.images(visibility="public"):  # type: ignore[attr-defined]
         props = found.properties or {}
-        if (
-            props.get(KEY_PROP) == image.key
-            and found.status == "active"
-            and found.kernel_id
-            and found.ramdisk_id
-        ):
-            return str(found.id)
+        if found.status != "active" or found.is_hidden:
+            continue
+        if (props.get("os_distro"), props.get("os_version")) != ("debian", "12"):
+            continue
+        if newest is None or (found.created_at or "") > (newest.created_at or ""):
+            newest = found
+        if props.get(KEY_PROP) == image.key and found.kernel_id and found.ramdisk_id:
+            ours = found
+    if ours is not None and newest is not None and ours.id == newest.id:
+        return str(ours.id)
     return None
 
 
@@ -454,13 +461,13 @@ def publish(conn: object, image: GuestImage, say: Callable[[str], None] = lambda
         wait=True,
         **props,
     )
-    retire_older(conn, image, say)
+    retire_older(conn, {kernel.id, ramdisk.id, root.id}, say)
     return str(root.id)
 
 
-def retire_older(conn: object, image: GuestImage, say: Callable[[str], None]) -> None:
-    """Delete the images of earlier builds (another key) that no server uses; hide those
-    still in use, so tests pick the current build."""
+def retire_older(conn: object, keep: set[str], say: Callable[[str], None]) -> None:
+    """Delete the guest images published before (all but ``keep``) that no server uses;
+    hide those still in use, so tests pick the current upload."""
     img = conn.image  # type: ignore[attr-defined]
     used = {
         str(server.image.id)
@@ -471,7 +478,7 @@ def retire_older(conn: object, image: GuestImage, say: Callable[[str], None]) ->
     found = [*img.images(), *img.images(os_hidden=True)]
     for old in found:
         key = (old.properties or {}).get(KEY_PROP)
-        if not key or key == image.key:
+        if not key or old.id in keep:
             continue
         if old.id in used:
             if not old.is_hidden:

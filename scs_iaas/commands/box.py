@@ -125,7 +125,7 @@ def _image(box: Any, action: str, force: bool, out: Any) -> int:
     if action == "publish":
         from scs_iaas.box.box import connect
 
-        if not box.status(probe_rpc=False).running:
+        if box.status(probe_rpc=False).stopped:
             raise ScsIaasError("the box is not running: scs-iaas box up")
         conn = connect(box.paths.clouds_yaml, box.info().admin_cloud)
         image_id = guest.publish(conn, image, say=lambda text: out.print(f"{text} …"))
