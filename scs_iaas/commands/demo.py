@@ -105,7 +105,10 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"  {area}: {failed} of {total} tests fail")
 
     _say(console, "3. the managers: plan and apply (as admin)")
-    definitions = str(_demo_images(box.home))
+    # with real guests the box's own Debian 12 (bootable, published below) stands in for the
+    # upstream one: a stand-in without a kernel would be what scs-0101's VM test boots
+    real_guests = info.guests_unavailable is None
+    definitions = str(_demo_images(box.home, skip=("Debian 12",) if real_guests else ()))
     admin = f"--os-cloud {info.admin_cloud}"
     steps: list[tuple[str, str, dict[str, Any]]] = [
         (
@@ -135,6 +138,17 @@ def run(args: argparse.Namespace) -> int:
         except ScsIaasError as exc:
             console.print(f"[bold red]demo stopped: manage {area}: {exc}[/]", markup=False)
             return 2
+
+    if real_guests:
+        from scs_iaas.box import connect, guest
+
+        _say(console, "3b. a bootable Debian 12 guest for scs-0101's VM tests (box image)")
+        image = guest.build(say=lambda text: console.print(f"{text} …"))
+        admin_conn = connect(info.clouds_yaml, info.admin_cloud)
+        image_id = guest.publish(admin_conn, image, say=lambda text: console.print(f"{text} …"))
+        console.print(f"Debian 12 ({image_id}): kernel {image.kernel_version}, build {image.key}")
+    else:
+        console.print(f"[dim]no real guests in this box: {info.guests_unavailable}[/]")
 
     _say(console, "4. check again: the whole suite")
     after = evaluate(info.member_cloud, clouds_yaml=clouds_yaml)
@@ -191,7 +205,7 @@ def _empty(admin_cloud: str, clouds_yaml: str | None = None) -> int:
     return n
 
 
-def _demo_images(home: Path) -> Path:
+def _demo_images(home: Path, skip: tuple[str, ...] = ()) -> Path:
     """A 1 MiB stand-in image and definitions that point at it (rewritten each run with a
     fresh build date, so the demo stays recent)."""
     import yaml
@@ -229,6 +243,7 @@ def _demo_images(home: Path) -> Path:
             "build_date": build.isoformat(),
         }
         for name, distro, version, purpose, frequency, description, user, source in DEMO_IMAGES
+        if name not in skip
     ]
     path = demo / "images.yaml"
     header = "# written by `scs-iaas demo`: stand-in bytes, real upstream metadata\n"
