@@ -368,11 +368,6 @@ class Box:
         for path, sections in config.all_configs(p, secrets, self.volume.driver).items():
             write_private(path, config.render_ini(sections))
         libvirt.write_compute_conf(p, self.compute)
-        if self.compute.driver == "libvirt":
-            with contextlib.suppress(KeyError):  # QEMU runs as libvirt-qemu (Debian)
-                grant_traverse(
-                    p.data / "nova" / "instances", pwd.getpwnam("libvirt-qemu"), self.console
-                )
         # paste pipelines are the services' own files, shipped in the venv
         site_etc = p.venv / "etc"
         for service, name in (

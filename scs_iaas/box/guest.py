@@ -411,9 +411,15 @@ def published(conn: object, image: GuestImage) -> str | None:
             newest = found
         if props.get(KEY_PROP) == image.key and found.kernel_id and found.ramdisk_id:
             ours = found
-    if ours is not None and newest is not None and ours.id == newest.id:
-        return str(ours.id)
-    return None
+    if ours is None or newest is None or ours.id != newest.id:
+        return None
+    for part in (ours.kernel_id, ours.ramdisk_id):
+        try:
+            if conn.image.get_image(part).status != "active":  # type: ignore[attr-defined]
+                return None
+        except Exception:  # deleted under us: upload again
+            return None
+    return str(ours.id)
 
 
 def publish(conn: object, image: GuestImage, say: Callable[[str], None] = lambda _: None) -> str:
@@ -428,7 +434,7 @@ def publish(conn: object, image: GuestImage, say: Callable[[str], None] = lambda
     short = image.key[:8]
     say(f"uploading kernel and initrd {image.kernel_version}")
     kernel = img.create_image(
-        name=f"{NAME} kernel {short}",
+        name=f"scs-iaas-guest-kernel-{short}",
         filename=str(image.kernel),
         disk_format="aki",
         container_format="aki",
@@ -437,7 +443,7 @@ def publish(conn: object, image: GuestImage, say: Callable[[str], None] = lambda
         **props,
     )
     ramdisk = img.create_image(
-        name=f"{NAME} initrd {short}",
+        name=f"scs-iaas-guest-initrd-{short}",
         filename=str(image.ramdisk),
         disk_format="ari",
         container_format="ari",
@@ -445,8 +451,10 @@ def publish(conn: object, image: GuestImage, say: Callable[[str], None] = lambda
         wait=True,
         **props,
     )
+    # hidden, and protected: a manager or cleanup that deletes by name pattern cannot take the
+    # kernel from under the root image (named apart from "Debian 12" for the same reason)
     for part in (kernel, ramdisk):
-        img.update_image(part, is_hidden=True)
+        img.update_image(part, is_hidden=True, is_protected=True)
     say(f"uploading the root file system ({image.root.stat().st_size >> 20} MiB, qcow2)")
     root = img.create_image(
         name=NAME,
@@ -485,5 +493,7 @@ def retire_older(conn: object, keep: set[str], say: Callable[[str], None]) -> No
                 img.update_image(old, is_hidden=True)
                 say(f"hid {old.name} of build {key} (a server uses it)")
         else:
+            if old.is_protected:
+                img.update_image(old, is_protected=False)
             img.delete_image(old, ignore_missing=True)
             say(f"deleted {old.name} of build {key}")

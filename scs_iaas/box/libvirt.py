@@ -220,6 +220,9 @@ def write_compute_conf(paths: BoxPaths, choice: ComputeChoice) -> None:
     from scs_iaas.box.secrets import write_private
 
     write_private(compute_conf_path(paths), render_ini(compute_conf(paths, choice)))
+    if choice.driver == "libvirt":
+        qemu_conf_path(paths).parent.mkdir(parents=True, exist_ok=True)
+        write_private(qemu_conf_path(paths), QEMU_CONF)
 
 
 def adjust_services(
@@ -244,25 +247,42 @@ def adjust_services(
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
         daemons = [
             Service("virtlogd", (str(VIRTLOGD),), Stage.INFRA, env=env, stop_timeout=15),
-            Service("libvirtd", libvirtd_argv(), Stage.INFRA, env=env, stop_timeout=30),
+            Service("libvirtd", libvirtd_argv(paths), Stage.INFRA, env=env, stop_timeout=30),
         ]
         first_worker = next((i for i, s in enumerate(out) if s.stage is not Stage.INFRA), len(out))
         out[first_worker:first_worker] = daemons
     return out
 
 
-def libvirtd_argv() -> tuple[str, ...]:
-    """libvirtd in a UTS namespace of its own whose host name is the box's service host:
-    Nova names the compute node after libvirt's host name, and the fake driver after the
-    service host, so the node keeps its name (and Nova its identity check) whichever
-    driver the box runs. unshare and sh exec in place: the recorded pid is libvirtd's."""
+def qemu_conf_path(paths: BoxPaths) -> Path:
+    return paths.etc / "libvirt" / "qemu.conf"
+
+
+#: libvirt's QEMU settings for the box. QEMU runs as root: libvirt checks whether KVM is
+#: usable as the QEMU user, and on a host whose /dev/kvm only root may open (no udev rule,
+#: as here) while its capability probe did see KVM, it judges its capability cache invalid
+#: and probes QEMU again on every call (4 s each, minutes per server build).
+QEMU_CONF = """# written by scs-iaas box (bind-mounted over /etc/libvirt/qemu.conf for the box's libvirtd)
+user = "root"
+group = "root"
+"""
+
+
+def libvirtd_argv(paths: BoxPaths) -> tuple[str, ...]:
+    """libvirtd in namespaces of its own: its host name is the box's service host (Nova names
+    the compute node after libvirt's host name, and the fake driver after the service host,
+    so the node keeps its name, and Nova its identity check, whichever driver runs), and it
+    reads the box's qemu.conf instead of the system's (a bind mount only it sees). unshare
+    and sh exec in place: the recorded pid is libvirtd's."""
     from scs_iaas.box.config import SERVICE_HOST
 
     return (
         "unshare",
         "--uts",
+        "--mount",
         "sh",
         "-c",
+        f"mount --bind {qemu_conf_path(paths)} /etc/libvirt/qemu.conf && "
         f"hostname {SERVICE_HOST} && exec {LIBVIRTD}",
     )
 

@@ -48,9 +48,11 @@ def test_libvirt_daemons_start_before_any_worker_and_compute_reads_the_driver_fi
 
 
 def test_libvirtd_runs_under_the_service_host_name() -> None:
-    argv = libvirt.libvirtd_argv()
-    assert argv[:2] == ("unshare", "--uts")
+    argv = libvirt.libvirtd_argv(PATHS)
+    assert argv[:3] == ("unshare", "--uts", "--mount")
+    assert "mount --bind /srv/box/etc/libvirt/qemu.conf /etc/libvirt/qemu.conf" in argv[-1]
     assert "hostname box && exec /usr/sbin/libvirtd" in argv[-1]
+    assert 'user = "root"' in libvirt.QEMU_CONF
 
 
 def test_choice_honours_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
