@@ -154,3 +154,13 @@ def test_a_console_without_the_end_marker_aborts_with_the_timeout() -> None:
     finding = out["scs-0101-fips-test"]
     assert finding.status is Status.ABORT  # type: ignore[attr-defined]
     assert "within 300 s" in finding.reason  # type: ignore[attr-defined]
+
+
+def test_console_read_through_nova_passes_both() -> None:
+    """The console the Compute API returned for a server Nova booted on libvirt (TCG)."""
+    text = (DATA / "console-debian12-nova-libvirt-tcg.log").read_text(errors="replace")
+    assert "Command line: root=/dev/vda" in text  # a real guest kernel booted
+    avail, fips = e.judge_console(text, "nova")
+    assert avail.status is Status.PASS
+    assert fips.status is Status.PASS
+    assert "2 of 1000 blocks failed" in fips.reason
