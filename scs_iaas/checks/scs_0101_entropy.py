@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Status, Test
 from scs_iaas.standards.entropy import FIPS_LENIENT, FIPS_STRICT, collect
 
 URL = std_url("scs-0101-w1-entropy-implementation-testing")
