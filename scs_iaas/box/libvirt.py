@@ -61,6 +61,17 @@ class ComputeChoice:
         return f"nova-compute: libvirt, virt_type={self.virt_type}: {self.reason}"
 
 
+def backing(choice: ComputeChoice) -> dict[str, str]:
+    """What backs the compute processes, for ``box status`` (beside services.BACKING)."""
+    if choice.driver != "libvirt":
+        return {"nova-compute": "Nova compute: fake virt driver (no VMs)"}
+    return {
+        "nova-compute": f"Nova compute: libvirt driver, virt_type={choice.virt_type}",
+        "libvirtd": "libvirt 9 (Debian): QEMU guests, own UTS and mount namespace",
+        "virtlogd": "libvirt's log daemon (Debian): the guests' serial console logs",
+    }
+
+
 def choice_file(paths: BoxPaths) -> Path:
     return paths.data / "nova" / "compute-choice.json"
 

@@ -94,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
         box.wipe()
         return 0
     status = box.status()
+    from scs_iaas.box import libvirt
+
+    backing = BACKING | libvirt.backing(box.compute)
     table = Table(title=f"box at {status.home}")
     for column in ("service", "pid", "port", "alive", "answering", "backed by"):
         table.add_column(column)
@@ -105,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             str(s.port or "-"),
             "yes" if s.alive else "[red]no[/]",
             answering,
-            BACKING.get(s.name, ""),
+            backing.get(s.name, ""),
         )
     out.print(table)
     out.print(status.volume)
