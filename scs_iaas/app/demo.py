@@ -90,10 +90,8 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
         console.print(f"  {area}: {failed} of {total} tests fail")
 
     _say(console, "3. the managers: plan and apply (as admin)")
-    # with real guests the box's own Debian 12 (bootable, published below) stands in for the
-    # upstream one: a stand-in without a kernel would be what scs-0101's VM tests boot
     real_guests = info.guests_unavailable is None
-    definitions = str(demo_images(box.home, skip=("Debian 12",) if real_guests else ()))
+    definitions = str(demo_images(box.home))
     admin = f"--os-cloud {info.admin_cloud}"
     steps: list[tuple[str, str, dict[str, Any]]] = [
         (
@@ -127,11 +125,15 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
     if real_guests:
         from scs_iaas.box import connect, guest
 
+        # published after the stand-ins, so it is the newest Debian 12: the one scs-0101's VM
+        # tests boot (the stand-in "Debian 12" has no kernel)
         _say(console, "3b. a bootable Debian 12 for scs-0101's VM tests (scs-iaas box image)")
         image = guest.build(say=lambda text: console.print(f"{text} …"))
         admin_conn = connect(info.clouds_yaml, info.admin_cloud)
         image_id = guest.publish(admin_conn, image, say=lambda text: console.print(f"{text} …"))
-        console.print(f"Debian 12 ({image_id}): kernel {image.kernel_version}, build {image.key}")
+        console.print(
+            f"{guest.NAME} ({image_id}): kernel {image.kernel_version}, build {image.key}"
+        )
     else:
         console.print(f"[dim]no real guests in this box: {info.guests_unavailable}[/]")
 
@@ -198,7 +200,7 @@ def empty(admin_cloud: str, clouds_yaml: str | None = None, *, out: TextIO | Non
     return len(applied.done)
 
 
-def demo_images(home: Path, skip: tuple[str, ...] = ()) -> Path:
+def demo_images(home: Path) -> Path:
     """A 1 MiB stand-in image and definitions that point at it (rewritten each run with a
     fresh build date, so the demo stays recent)."""
     import yaml
@@ -236,7 +238,6 @@ def demo_images(home: Path, skip: tuple[str, ...] = ()) -> Path:
             "build_date": build.isoformat(),
         }
         for name, distro, version, purpose, frequency, description, user, source in DEMO_IMAGES
-        if name not in skip
     ]
     path = demo / "images.yaml"
     header = "# written by `scs-iaas demo`: stand-in bytes, real upstream metadata\n"
