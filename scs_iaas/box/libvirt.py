@@ -39,6 +39,8 @@ APT_PACKAGES: dict[str, str] = {
     "libvirt-daemon-system": str(LIBVIRTD),
     "libvirt-dev": "/usr/include/libvirt/libvirt.h",
     "pkg-config": "/usr/bin/pkg-config",
+    "gcc": "/usr/bin/gcc",
+    "python3-dev": "/usr/include/python3.11/Python.h",
     **guest.APT_PACKAGES,
 }
 #: the binding matching Debian 12's libvirt 9.0
@@ -103,6 +105,22 @@ def binding_present(paths: BoxPaths) -> bool:
     return proc.returncode == 0
 
 
+def namespaces_refused() -> str | None:
+    """Why this machine cannot give libvirtd its namespaces (an unprivileged container), or
+    None when it can."""
+    try:
+        proc = subprocess.run(
+            ["unshare", "--uts", "--mount", "true"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    return None if proc.returncode == 0 else (proc.stderr.strip() or f"exit {proc.returncode}")
+
+
 def install_binding(paths: BoxPaths, log: Path) -> None:
     from scs_iaas.box.install import _run
 
@@ -129,6 +147,9 @@ def choose(
         return ComputeChoice("fake", None, f"libvirt cannot run here: {', '.join(missing)} missing")
     if not binding_present(paths):
         return ComputeChoice("fake", None, "the libvirt Python binding is not in the box venv")
+    why = namespaces_refused()
+    if why:
+        return ComputeChoice("fake", None, f"libvirtd needs UTS and mount namespaces: {why}")
     cache = paths.data / "nova" / "kvm-verdict.json"
     key = machine_key()
     try:
