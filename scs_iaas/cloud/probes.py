@@ -21,6 +21,8 @@ from scs_iaas.model.snapshot import ProbeResult, SecurityGroupRuleRec, Snapshot
 
 # Every resource a probe creates is named with this prefix; `check --cleanup` sweeps them.
 RESOURCE_PREFIX = "scs-iaas-check-"
+#: states in which Cinder lets a volume or backup be deleted
+SETTLED = frozenset({"available", "error", "error_restoring", "error_extending"})
 WAIT = 180  # seconds per volume/backup state change; the official suite waits about 110 s
 
 
@@ -192,14 +194,16 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX) -> int:
                 cloud.conn.key_manager.delete_secret(_secret_id(s), ignore_missing=False)
                 n += 1
     bs: Any = cloud.conn.block_storage  # v2 and v3 proxies: the SDK's types do not line up
+    # a backup or volume in transit belongs to a run still going (the prefix is shared by
+    # every run): Cinder refuses to delete it, and that run deletes it itself
     for b in bs.backups():
-        if (b.name or "").startswith(prefix):
+        if (b.name or "").startswith(prefix) and b.status in SETTLED:
             bs.delete_backup(b, ignore_missing=True)
             with contextlib.suppress(Exception):
                 bs.wait_for_delete(b, wait=WAIT)
             n += 1
     for v in bs.volumes():
-        if (v.name or "").startswith(prefix):
+        if (v.name or "").startswith(prefix) and v.status in SETTLED:
             bs.delete_volume(v, ignore_missing=True)
             with contextlib.suppress(Exception):
                 bs.wait_for_delete(v, wait=WAIT)
