@@ -5,12 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs clean
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs peers-venvs clean
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
 # host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check.
 # Installed only when missing (root, Debian 12).
 SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common
+# the official SCS compliance monitor beside the tests: PostgreSQL, and what its psycopg2 builds
+# with; ssh-keygen signs reports (scs-iaas report upload)
+SYS_PKGS += postgresql libpq-dev gcc python3-dev python3-venv openssh-client
+PEERS := $(firstword $(wildcard ../shared/peers/scs-standards ../../shared/peers/scs-standards))
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,8 +39,8 @@ box-down: setup
 	@$(BIN)/scs-iaas box down
 
 lint: setup
-	$(BIN)/ruff check scs_iaas tests bench
-	$(BIN)/ruff format --check scs_iaas tests bench
+	$(BIN)/ruff check scs_iaas tests bench tools
+	$(BIN)/ruff format --check scs_iaas tests bench tools
 
 typecheck: setup
 	$(BIN)/mypy
@@ -44,10 +48,10 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest tests/unit -q
 
-integration: box-install
+integration: box-install peers-venvs
 	$(BIN)/pytest tests/integration -q
 
-test: setup sys-deps box-install lint typecheck
+test: setup sys-deps box-install peers-venvs lint typecheck
 	$(BIN)/pytest tests
 
 demo: box-install
@@ -67,6 +71,16 @@ bench-venvs:
 	  bench/venv/ofm/bin/pip install -q openstack-flavor-manager==0.20261007.0)
 	@test -x bench/venv/oim/bin/openstack-image-manager || (python3 -m venv bench/venv/oim && \
 	  bench/venv/oim/bin/pip install -q openstack-image-manager==0.20261006.0)
+
+# the official SCS suite and compliance monitor (../shared/peers, where present), each in its own
+# venv as their READMEs say; used by the certification-parity tests and bench/official.py
+peers-venvs:
+ifneq ($(PEERS),)
+	@test -x bench/venv/scs-suite/bin/python || (python3 -m venv bench/venv/scs-suite && \
+	  bench/venv/scs-suite/bin/pip install -q -r $(PEERS)/Tests/iaas/requirements.txt)
+	@test -x bench/venv/scs-monitor/bin/uvicorn || (python3 -m venv bench/venv/scs-monitor && \
+	  bench/venv/scs-monitor/bin/pip install -q -r $(PEERS)/compliance-monitor/requirements.txt)
+endif
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

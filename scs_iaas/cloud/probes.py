@@ -30,7 +30,7 @@ def _line(exc: BaseException, limit: int = 300) -> str:
     return " ".join(str(exc).split())[:limit] or type(exc).__name__
 
 
-# -- scs-0115: the fallback for Neutron before 2023.2 -------------------------------------
+# -- scs-0115: the fallback for a Neutron without the default-rules API (before 2023.1) -------------------------------------
 
 
 def rules_of_new_security_groups(cloud: Cloud, name: str) -> tuple[SecurityGroupRuleRec, ...]:
@@ -194,18 +194,14 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX) -> int:
                 cloud.conn.key_manager.delete_secret(_secret_id(s), ignore_missing=False)
                 n += 1
     bs: Any = cloud.conn.block_storage  # v2 and v3 proxies: the SDK's types do not line up
-    # a backup or volume in transit belongs to a run still going (the prefix is shared by
-    # every run): Cinder refuses to delete it, and that run deletes it itself
-    for b in bs.backups():
-        if (b.name or "").startswith(prefix) and b.status in SETTLED:
-            bs.delete_backup(b, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(b, wait=WAIT)
-            n += 1
-    for v in bs.volumes():
-        if (v.name or "").startswith(prefix) and v.status in SETTLED:
-            bs.delete_volume(v, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(v, wait=WAIT)
-            n += 1
+    # backups first: Cinder refuses to delete a volume that still has one; one in transit
+    # belongs to a run still going (the prefix is shared by every run): Cinder refuses to
+    # delete it too, and that run deletes it itself
+    for listing, delete in ((bs.backups, bs.delete_backup), (bs.volumes, bs.delete_volume)):
+        for res in listing():
+            if (res.name or "").startswith(prefix) and res.status in SETTLED:
+                delete(res, ignore_missing=True)
+                with contextlib.suppress(Exception):
+                    bs.wait_for_delete(res, wait=WAIT)
+                n += 1
     return n
