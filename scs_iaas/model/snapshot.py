@@ -65,6 +65,7 @@ class ImageRec:
     status: str = "active"
     visibility: str = "public"
     os_hidden: bool = False
+    protected: bool = False
     size: int | None = None
     min_disk: int = 0
     min_ram: int = 0
