@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from scs_iaas.cloud import vm_probe
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.cloud.snapshot import sg_rule_from_api
 from scs_iaas.model.snapshot import ProbeResult, SecurityGroupRuleRec, Snapshot
@@ -158,6 +159,7 @@ PROBES: dict[str, Probe] = {
     "new_security_group": probe_new_security_group,
     "secret": probe_secret,
     "volume_backup": probe_volume_backup,
+    "guest_console": vm_probe.probe_guest_console,
 }
 
 
@@ -165,7 +167,7 @@ def run_probes(cloud: Cloud, snap: Snapshot, names: list[str], prefix: str) -> S
     """The snapshot with the named probes' results added (a probe that does not apply to this
     cloud adds nothing)."""
     found: dict[str, ProbeResult] = dict(snap.probes)
-    for name in names:
+    for name in dict.fromkeys(names):  # once per run, though several tests judge it
         result = PROBES[name](cloud, snap, prefix)
         if result is not None:
             found[name] = result
@@ -181,8 +183,9 @@ CLEANUP_WAIT = 120  # seconds to wait for one busy leftover to settle before del
 
 
 def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX, problems: list[str] | None = None) -> int:
-    """Delete what an interrupted probe left behind: every security group, secret, backup and
-    volume of the project whose name starts with ``prefix``. Returns how many.
+    """Delete what an interrupted probe left behind: every server, router, network, security
+    group, secret, backup and volume of the project whose name starts with ``prefix``.
+    Returns how many.
 
     Never fails outright: a leftover still busy (a backup still ``creating`` when its run was
     killed) is waited for, boundedly, then deleted; one that does not settle or cannot be
@@ -191,7 +194,7 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX, problems: list[str] | N
     from openstack import exceptions as os_exc
 
     notes = problems if problems is not None else []
-    n = 0
+    n = vm_probe.cleanup(cloud, prefix)  # servers first: their ports hold networks and groups
 
     def sweep(kind: str, items: Callable[[], Any], delete: Callable[..., Any]) -> None:
         nonlocal n
