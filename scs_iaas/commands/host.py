@@ -18,7 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-AREAS = ("cc", "storage", "sensors", "time")
+AREAS = ("cc", "storage", "sensors", "time", "config")
 CHECK_FORMATS = ("text", "json", "junit", "html")
 
 
@@ -46,6 +46,13 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
     check.set_defaults(func=run_check)
+
+    collect = sub.add_parser(
+        "collect", help="gather what host check reads into an archive (judged elsewhere)"
+    )
+    _root_arg(collect)
+    collect.add_argument("-o", "--output", required=True, help="the .tar.gz to write")
+    collect.set_defaults(func=run_collect)
 
     sensors = sub.add_parser("sensors", help="hwmon readings (the hddtemp successor)")
     _root_arg(sensors)
@@ -85,7 +92,11 @@ def register(subparsers: Any) -> None:
 
 
 def _root_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--root", default="/", help="read the host from this tree (default: /)")
+    p.add_argument(
+        "--root",
+        default="/",
+        help="read the host from this tree or node archive (.tar.gz) (default: /)",
+    )
 
 
 def _bench_args(p: argparse.ArgumentParser) -> None:
@@ -166,7 +177,12 @@ def host_check(
         raise InputError(f"--nova-conf {nova_conf}: no such file under {root.path}")
     if instances_path is not None and not root.file(instances_path).exists():
         raise InputError(f"--instances-path {instances_path}: does not exist under {root.path}")
-    nova = read_nova_conf(root, nova_conf or DEFAULT_PATH)
+    if nova_conf is None:
+        from scs_iaas.host.services import BY_NAME
+
+        kolla = BY_NAME["nova-compute"].files["conf"][0]
+        nova_conf = kolla if root.file(kolla).is_file() else DEFAULT_PATH
+    nova = read_nova_conf(root, nova_conf)
     findings: list[Any] = []
     facts: dict[str, Any] = {"root": str(root.path), "nova": asdict(nova) if nova else None}
     if "cc" in only:
@@ -198,16 +214,31 @@ def host_check(
         ts = read_timesync(root)
         facts["timesync"] = asdict(ts)
         findings += host_timesync.check(ts)
+    if "config" in only:
+        from scs_iaas.checks import host_config
+        from scs_iaas.host.config import read_config_facts
+
+        cf = read_config_facts(root)
+        facts["config"] = cf.summary()
+        findings += host_config.check(cf)
     return findings, facts
 
 
 def run_check(args: argparse.Namespace) -> int:
     from scs_iaas.findings import exit_code
+    from scs_iaas.host.archive import is_archive, unpacked
     from scs_iaas.report import emit
 
-    findings, facts = host_check(
-        args.root, parse_only(args.only), args.instances_path, args.nova_conf
-    )
+    if is_archive(args.root):
+        with unpacked(args.root) as tree:
+            findings, facts = host_check(
+                str(tree), parse_only(args.only), args.instances_path, args.nova_conf
+            )
+        facts["root"] = args.root
+    else:
+        findings, facts = host_check(
+            args.root, parse_only(args.only), args.instances_path, args.nova_conf
+        )
     emit(
         findings,
         args.format,
@@ -215,6 +246,21 @@ def run_check(args: argparse.Namespace) -> int:
         extra={"facts": facts, "verbose": args.verbose},
     )
     return exit_code(findings)
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    from scs_iaas.errors import InputError
+    from scs_iaas.host.collect import collect
+
+    try:
+        summary = collect(args.output, args.root)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"host collect: {exc}") from None
+    errors: dict[str, str] = summary["errors"]  # type: ignore[assignment]
+    print(f"wrote {args.output}: {summary['files']} files, {len(errors)} unreadable")
+    for path, reason in sorted(errors.items()):
+        print(f"  {path}: {reason}", file=sys.stderr)
+    return 0
 
 
 def _sensor_table(hw: Any) -> None:
