@@ -5,12 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs clean
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs clean ansible-sync
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
-# host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check.
+# host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check,
+# openssh-server for the Ansible fleet test (its own sshd on a loopback port).
 # Installed only when missing (root, Debian 12).
-SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common
+SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common openssh-server
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -67,6 +68,10 @@ bench-venvs:
 	  bench/venv/ofm/bin/pip install -q openstack-flavor-manager==0.20261007.0)
 	@test -x bench/venv/oim/bin/openstack-image-manager || (python3 -m venv bench/venv/oim && \
 	  bench/venv/oim/bin/pip install -q openstack-image-manager==0.20261006.0)
+
+# the Ansible collection ships the node collector as module_utils: a copy, pinned by a unit test
+ansible-sync:
+	cp scs_iaas/host/collect.py ansible/plugins/module_utils/scs_iaas_collect.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -54,6 +54,18 @@ def register(subparsers: Any) -> None:
     collect.add_argument("-o", "--output", required=True, help="the .tar.gz to write")
     collect.set_defaults(func=run_collect)
 
+    judge = sub.add_parser(
+        "judge", help="judge the node archives the Ansible role fetched into one report"
+    )
+    judge.add_argument("workdir", help="directory with <node>.status.json and <node>.tar.gz")
+    judge.add_argument(
+        "-f", "--format", choices=CHECK_FORMATS, help="default: by the extension of -o, else text"
+    )
+    judge.add_argument("-o", "--output", metavar="FILE", help="write the report here")
+    judge.add_argument("--only", default=",".join(AREAS), help="as for host check")
+    judge.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    judge.set_defaults(func=run_judge)
+
     sensors = sub.add_parser("sensors", help="hwmon readings (the hddtemp successor)")
     _root_arg(sensors)
     sensors.add_argument("-f", "--format", choices=("text", "json"), default="text")
@@ -261,6 +273,34 @@ def run_collect(args: argparse.Namespace) -> int:
     for path, reason in sorted(errors.items()):
         print(f"  {path}: {reason}", file=sys.stderr)
     return 0
+
+
+FORMAT_BY_SUFFIX = {".json": "json", ".xml": "junit", ".html": "html", ".txt": "text"}
+
+
+def run_judge(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from scs_iaas.app.host_fleet import judge_fleet
+    from scs_iaas.findings import exit_code
+    from scs_iaas.report import emit_to
+
+    only = parse_only(args.only)
+    fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.output or "").suffix, "text")
+    findings = judge_fleet(args.workdir, lambda tree: host_check(tree, only))
+    nodes = sorted({f.node for f in findings})
+    emit_to(
+        args.output,
+        findings,
+        fmt,
+        title=f"scs-iaas host check ({len(nodes)} nodes)",
+        extra={"nodes": nodes, "verbose": args.verbose},
+    )
+    if args.output:
+        counts = Counter(f.status.value for f in findings)
+        summary = ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items()))
+        print(f"wrote {args.output}: {len(nodes)} nodes, {summary}")
+    return exit_code(findings)
 
 
 def _sensor_table(hw: Any) -> None:

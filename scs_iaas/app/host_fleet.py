@@ -1,0 +1,95 @@
+"""Judge a fleet: the archives the Ansible role fetched from every node, in one report.
+
+The role leaves a working directory with, per inventory host, ``<node>.status.json`` (how
+collecting went: unreachable, failed, the message) and ``<node>.tar.gz`` (the archive). Every
+node gets its findings with ``node`` set; a node that could not be collected, or whose archive
+cannot be judged, is an ABORT finding of its own with the reason — never a silent gap.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from scs_iaas.checks.base import Test
+from scs_iaas.errors import InputError, ScsIaasError
+from scs_iaas.findings import Finding
+
+NODE = Test(
+    "scs-iaas-host-node",
+    "scs-iaas-host",
+    "v1",
+    "the node was reached, collected and judged",
+    "make the node reachable for Ansible (inventory address, SSH key, become) and run again",
+)
+COLLECT = Test(
+    "scs-iaas-host-collect",
+    "scs-iaas-host",
+    "v1",
+    "every file the checks read could be read on the node",
+    "let the collecting user read these files (become: true), or fix the file",
+)
+
+HostCheck = Callable[[str], tuple[list[Finding], dict[str, Any]]]
+
+
+def _one_line(text: str) -> str:
+    from scs_iaas.cloud.redact import redact
+
+    return redact(" ".join(str(text).split()))[:400] or "no message"
+
+
+def _status(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a node status file ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("node"), str):
+        raise InputError(f"{path}: not a node status file (no 'node')")
+    return data
+
+
+def judge_node(workdir: Path, status: dict[str, Any], host_check: HostCheck) -> list[Finding]:
+    from scs_iaas.host.archive import unpacked
+    from scs_iaas.host.root import HostRoot
+
+    node = status["node"]
+    if status.get("unreachable"):
+        reason = f"unreachable: {_one_line(status.get('msg', ''))}"
+        return [replace(NODE.aborted(reason, node), node=node)]
+    if status.get("failed"):
+        reason = f"collecting failed: {_one_line(status.get('msg', ''))}"
+        return [replace(NODE.aborted(reason, node), node=node)]
+    archive = workdir / str(status.get("archive") or f"{node}.tar.gz")
+    if not archive.is_file():
+        return [replace(NODE.aborted("no archive came back from the node", node), node=node)]
+    try:
+        with unpacked(str(archive)) as tree:
+            errors = HostRoot.of(tree).collect_errors()
+            findings, _ = host_check(str(tree))
+    except ScsIaasError as exc:
+        reason = f"archive cannot be judged: {_one_line(str(exc).replace(str(archive), node))}"
+        return [replace(NODE.aborted(reason, node), node=node)]
+    if errors:
+        listed = "; ".join(f"{p} ({r})" for p, r in sorted(errors.items()))
+        head = COLLECT.aborted(f"cannot read on the node: {listed}", "host")
+    else:
+        head = COLLECT.passed("every file the checks read was readable", "host")
+    return [replace(f, node=node) for f in (head, *findings)]
+
+
+def judge_fleet(workdir: str, host_check: HostCheck) -> list[Finding]:
+    """Every node of the working directory, in inventory-name order."""
+    base = Path(workdir)
+    if not base.is_dir():
+        raise InputError(f"{workdir}: not a directory of node archives")
+    statuses = sorted(base.glob("*.status.json"))
+    if not statuses:
+        raise InputError(f"{workdir}: no <node>.status.json in it (not a fleet working directory)")
+    findings: list[Finding] = []
+    for path in statuses:
+        findings += judge_node(base, _status(path), host_check)
+    return findings
