@@ -52,37 +52,43 @@ def _status(path: Path) -> dict[str, Any]:
     return data
 
 
-def judge_node(workdir: Path, status: dict[str, Any], host_check: HostCheck) -> list[Finding]:
+def judge_node(
+    workdir: Path, status: dict[str, Any], host_check: HostCheck
+) -> tuple[list[Finding], dict[str, list[str]]]:
+    """The node's findings, and the TLS endpoints its configuration names."""
     from scs_iaas.host.archive import unpacked
     from scs_iaas.host.root import HostRoot
 
     node = status["node"]
     if status.get("unreachable"):
         reason = f"unreachable: {_one_line(status.get('msg', ''))}"
-        return [replace(NODE.aborted(reason, node), node=node)]
+        return [replace(NODE.aborted(reason, node), node=node)], {}
     if status.get("failed"):
         reason = f"collecting failed: {_one_line(status.get('msg', ''))}"
-        return [replace(NODE.aborted(reason, node), node=node)]
+        return [replace(NODE.aborted(reason, node), node=node)], {}
     archive = workdir / str(status.get("archive") or f"{node}.tar.gz")
     if not archive.is_file():
-        return [replace(NODE.aborted("no archive came back from the node", node), node=node)]
+        return [replace(NODE.aborted("no archive came back from the node", node), node=node)], {}
     try:
         with unpacked(str(archive)) as tree:
             errors = HostRoot.of(tree).collect_errors()
-            findings, _ = host_check(str(tree))
+            findings, facts = host_check(str(tree))
     except ScsIaasError as exc:
         reason = f"archive cannot be judged: {_one_line(str(exc).replace(str(archive), node))}"
-        return [replace(NODE.aborted(reason, node), node=node)]
+        return [replace(NODE.aborted(reason, node), node=node)], {}
     if errors:
         listed = "; ".join(f"{p} ({r})" for p, r in sorted(errors.items()))
         head = COLLECT.aborted(f"cannot read on the node: {listed}", "host")
     else:
         head = COLLECT.passed("every file the checks read was readable", "host")
-    return [replace(f, node=node) for f in (head, *findings)]
+    targets = facts.get("config", {}).get("tls_targets", {})
+    named = {t: [f"{node}: {w}" for w in who] for t, who in targets.items()}
+    return [replace(f, node=node) for f in (head, *findings)], named
 
 
-def judge_fleet(workdir: str, host_check: HostCheck) -> list[Finding]:
-    """Every node of the working directory, in inventory-name order."""
+def judge_fleet(workdir: str, host_check: HostCheck) -> tuple[list[Finding], dict[str, list[str]]]:
+    """Every node of the working directory, in inventory-name order; and the TLS endpoints
+    their configurations name (each once, with every node that names it)."""
     base = Path(workdir)
     if not base.is_dir():
         raise InputError(f"{workdir}: not a directory of node archives")
@@ -90,6 +96,23 @@ def judge_fleet(workdir: str, host_check: HostCheck) -> list[Finding]:
     if not statuses:
         raise InputError(f"{workdir}: no <node>.status.json in it (not a fleet working directory)")
     findings: list[Finding] = []
+    targets: dict[str, list[str]] = {}
     for path in statuses:
-        findings += judge_node(base, _status(path), host_check)
-    return findings
+        node_findings, named = judge_node(base, _status(path), host_check)
+        findings += node_findings
+        for target, who in named.items():
+            targets.setdefault(target, []).extend(who)
+    return findings, targets
+
+
+def tls_profile(targets: dict[str, list[str]], ca_file: str | None = None) -> list[Finding]:
+    """Scan each TLS endpoint once (sslyze, Mozilla intermediate) and judge it (scs-0125)."""
+    from scs_iaas.checks.host_scs_0125_secure_connections import check_profile
+    from scs_iaas.host.tls_scan import scan
+
+    pairs = {}
+    for target, who in targets.items():
+        host, _, port = target.rpartition(":")
+        pairs[(host, int(port))] = who
+    results = scan(list(pairs), ca_file)
+    return check_profile(dict(results), pairs)

@@ -188,35 +188,35 @@ def _database(facts: ConfigFacts) -> list[Finding]:
 def _messaging(facts: ConfigFacts) -> list[Finding]:
     out = []
     for svc, role, conf in _ini_services(facts):
-        url = conf.values.get(("DEFAULT", "transport_url"))
-        if url is None:
-            continue
-        res = where(svc, role)
-        first = url.split(",")[0]
-        scheme = urlsplit(first).scheme.lower()
-        query = {k.lower(): v for k, v in parse_qs(urlsplit(url.split(",")[-1]).query).items()}
-        if scheme == "kafka":
-            proto = conf.get("oslo_messaging_kafka", "security_protocol")
-            if proto and "SSL" in proto.upper():
-                out.append(MESSAGING.passed(f"kafka with security_protocol = {proto}", res))
-            else:
-                note = default_note(proto, "PLAINTEXT")
-                out.append(MESSAGING.warned(f"kafka with security_protocol {note}", res))
-            continue
-        if scheme not in ("rabbit", "amqp"):
-            out.append(MESSAGING.skipped(f"transport {scheme or 'unknown'}: not judged", res))
-            continue
-        in_url = (query.get("ssl") or [""])[0].lower() in ("1", "true", "yes", "on")
-        ssl = conf.get_bool("oslo_messaging_rabbit", "ssl")
-        if ssl is None:
-            ssl = conf.get_bool("oslo_messaging_rabbit", "rabbit_use_ssl")
-        if in_url or ssl:
-            how = "?ssl=1 in transport_url" if in_url else "[oslo_messaging_rabbit] ssl = True"
-            out.append(MESSAGING.passed(f"RabbitMQ over TLS ({how})", res))
-        else:
-            setting = f"[oslo_messaging_rabbit] ssl {default_note(ssl, False)}"
-            out.append(MESSAGING.warned(f"RabbitMQ {_host(first)} without TLS: {setting}", res))
+        out += _messaging_one(svc, role, conf)
     return out
+
+
+def _messaging_one(svc: ServiceConf, role: str, conf: IniFile) -> list[Finding]:
+    url = conf.values.get(("DEFAULT", "transport_url"))
+    if url is None:
+        return []
+    res = where(svc, role)
+    first = url.split(",")[0]
+    scheme = urlsplit(first).scheme.lower()
+    query = {k.lower(): v for k, v in parse_qs(urlsplit(url.split(",")[-1]).query).items()}
+    if scheme == "kafka":
+        proto = conf.get("oslo_messaging_kafka", "security_protocol")
+        if proto and "SSL" in proto.upper():
+            return [MESSAGING.passed(f"kafka with security_protocol = {proto}", res)]
+        note = default_note(proto, "PLAINTEXT")
+        return [MESSAGING.warned(f"kafka with security_protocol {note}", res)]
+    if scheme not in ("rabbit", "amqp"):
+        return [MESSAGING.skipped(f"transport {scheme or 'unknown'}: not judged", res)]
+    in_url = (query.get("ssl") or [""])[0].lower() in ("1", "true", "yes", "on")
+    ssl = conf.get_bool("oslo_messaging_rabbit", "ssl")
+    if ssl is None:
+        ssl = conf.get_bool("oslo_messaging_rabbit", "rabbit_use_ssl")
+    if in_url or ssl:
+        how = "?ssl=1 in transport_url" if in_url else "[oslo_messaging_rabbit] ssl = True"
+        return [MESSAGING.passed(f"RabbitMQ over TLS ({how})", res)]
+    setting = f"[oslo_messaging_rabbit] ssl {default_note(ssl, False)}"
+    return [MESSAGING.warned(f"RabbitMQ {_host(first)} without TLS: {setting}", res)]
 
 
 def _migration(facts: ConfigFacts) -> list[Finding]:
@@ -281,3 +281,76 @@ def check(facts: ConfigFacts) -> list[Finding]:
         *_migration(facts),
         *_libvirt(facts),
     ]
+
+
+PROFILE = Test(
+    "scs-iaas-host-tls-profile",
+    "scs-0125",
+    "draft",
+    "TLS endpoints offer only what Mozilla's 'intermediate' profile allows",
+    "configure the TLS terminator (HAProxy, RabbitMQ, …) with Mozilla's intermediate profile: "
+    "TLS 1.2 and 1.3, its cipher list and curves (ssl-config.mozilla.org)",
+    URL,
+)
+RABBIT_TLS_PORT = 5671
+
+
+def _port(scheme: str, port: int | None) -> int:
+    return port or {"https": 443, "rabbit": RABBIT_TLS_PORT, "amqp": RABBIT_TLS_PORT}[scheme]
+
+
+def tls_targets(facts: ConfigFacts) -> dict[tuple[str, int], list[str]]:
+    """The TLS endpoints a node's configuration names: (host, port) → who names them.
+
+    https:// endpoint URLs, and RabbitMQ brokers reached with TLS (every host of a
+    multi-host ``transport_url``)."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for svc, role, conf in _ini_services(facts):
+        who = where(svc, role)
+        for (section, option), value in sorted(conf.values.items()):
+            if option not in ENDPOINT_OPTIONS or (option == "url" and section != "neutron"):
+                continue
+            for item in value.split(","):
+                parts = urlsplit(item.strip())
+                if parts.scheme.lower() == "https" and parts.hostname:
+                    key = (parts.hostname, _port("https", parts.port))
+                    out.setdefault(key, []).append(who)
+        messaging = [f for f in _messaging_one(svc, role, conf) if f.status.value == "PASS"]
+        transport = conf.values.get(("DEFAULT", "transport_url"))
+        if messaging and transport:
+            scheme = urlsplit(transport.split(",")[0]).scheme.lower()
+            for part in transport.split(","):
+                hostport = part.split("@")[-1].split("/")[0]
+                host, _, port = hostport.partition(":")
+                if host and scheme in ("rabbit", "amqp"):
+                    key = (host, int(port) if port.isdigit() else RABBIT_TLS_PORT)
+                    out.setdefault(key, []).append(who)
+    return out
+
+
+def check_profile(
+    results: dict[str, object], named_by: dict[tuple[str, int], list[str]]
+) -> list[Finding]:
+    """Findings for ``host/tls_scan.py`` results (one per endpoint, not per node)."""
+    from scs_iaas.host.tls_scan import TlsProfileResult
+
+    out = []
+    for (host, port), who in sorted(named_by.items()):
+        key = f"{host}:{port}"
+        r = results.get(key)
+        users = sorted(set(who))
+        res = (
+            f"{key} (named by {users[0]}{f' and {len(users) - 1} more' if len(users) > 1 else ''})"
+        )
+        if not isinstance(r, TlsProfileResult):
+            out.append(PROFILE.skipped("not scanned", res))
+        elif r.compliant:
+            out.append(PROFILE.passed(f"Mozilla {r.profile_version} intermediate: compliant", res))
+        elif r.compliant is None:
+            out.append(PROFILE.warned(f"scan incomplete: {r.error}", res))
+        else:
+            issues = "; ".join(f"{k}: {v}" for k, v in sorted(r.issues.items()))
+            out.append(
+                PROFILE.warned(f"not Mozilla {r.profile_version} intermediate: {issues}", res)
+            )
+    return out

@@ -45,6 +45,7 @@ def register(subparsers: Any) -> None:
         "given here must exist)",
     )
     check.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    _tls_args(check)
     check.set_defaults(func=run_check)
 
     collect = sub.add_parser(
@@ -64,6 +65,7 @@ def register(subparsers: Any) -> None:
     judge.add_argument("-o", "--output", metavar="FILE", help="write the report here")
     judge.add_argument("--only", default=",".join(AREAS), help="as for host check")
     judge.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    _tls_args(judge)
     judge.set_defaults(func=run_judge)
 
     sensors = sub.add_parser("sensors", help="hwmon readings (the hddtemp successor)")
@@ -101,6 +103,30 @@ def register(subparsers: Any) -> None:
     )
     _bench_args(enc)
     enc.set_defaults(func=run_bench_encryption)
+
+
+def _tls_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tls-scan",
+        action="store_true",
+        help="scan the TLS endpoints the configuration names (internal endpoints, RabbitMQ) "
+        "against Mozilla's intermediate profile with sslyze (scs-0125; needs network access)",
+    )
+    p.add_argument(
+        "--tls-ca", metavar="FILE", help="CA bundle the endpoints' certificates chain to"
+    )
+
+
+def _tls_findings(args: argparse.Namespace, targets: dict[str, list[str]]) -> list[Any]:
+    if not args.tls_scan:
+        return []
+    from scs_iaas.app.host_fleet import tls_profile
+
+    if args.tls_ca and not Path(args.tls_ca).is_file():
+        from scs_iaas.errors import InputError
+
+        raise InputError(f"--tls-ca {args.tls_ca}: no such file")
+    return tls_profile(targets, args.tls_ca)
 
 
 def _root_arg(p: argparse.ArgumentParser) -> None:
@@ -228,10 +254,12 @@ def host_check(
         findings += host_timesync.check(ts)
     if "config" in only:
         from scs_iaas.checks import host_config
+        from scs_iaas.checks.host_scs_0125_secure_connections import tls_targets
         from scs_iaas.host.config import read_config_facts
 
         cf = read_config_facts(root)
-        facts["config"] = cf.summary()
+        targets = {f"{h}:{p}": sorted(set(w)) for (h, p), w in tls_targets(cf).items()}
+        facts["config"] = cf.summary(targets)
         findings += host_config.check(cf)
     return findings, facts
 
@@ -251,6 +279,7 @@ def run_check(args: argparse.Namespace) -> int:
         findings, facts = host_check(
             args.root, parse_only(args.only), args.instances_path, args.nova_conf
         )
+    findings += _tls_findings(args, facts.get("config", {}).get("tls_targets", {}))
     emit(
         findings,
         args.format,
@@ -287,7 +316,8 @@ def run_judge(args: argparse.Namespace) -> int:
 
     only = parse_only(args.only)
     fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.output or "").suffix, "text")
-    findings = judge_fleet(args.workdir, lambda tree: host_check(tree, only))
+    findings, targets = judge_fleet(args.workdir, lambda tree: host_check(tree, only))
+    findings += _tls_findings(args, targets)
     nodes = sorted({f.node for f in findings})
     emit_to(
         args.output,

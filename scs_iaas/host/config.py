@@ -15,12 +15,14 @@ class ConfigFacts:
     services: ServiceFacts
     entropy: EntropyFacts
 
-    def summary(self) -> dict[str, Any]:
-        """Plain data for ``-f json``: which files were read, the CPU's instructions; never a
-        configuration value (they hold passwords)."""
+    def summary(self, tls_targets: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        """Plain data for ``-f json``: which files were read, the CPU's instructions, the TLS
+        endpoints the configuration names; never a configuration value (they hold
+        passwords)."""
         return {
             "entropy": {"arch": self.entropy.arch, "instructions": self.entropy.instructions},
             **self.services.summary(),
+            "tls_targets": dict(tls_targets or {}),
         }
 
 
