@@ -13,77 +13,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers_sshd import Sshd, free_port, inventory, sshd, unavailable
 
 REPO = Path(__file__).parents[2]
 HOSTS = REPO / "tests" / "data" / "hosts"
 BIN = Path(sys.executable).parent
-SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"sshd exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"sshd did not listen on 127.0.0.1:{port}")
-
-
 @pytest.fixture(scope="module")
-def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    if not Path(SSHD).is_file():
-        pytest.skip("openssh-server is not installed (make sys-deps installs it)")
-    if os.geteuid() != 0:
-        pytest.skip("sshd with root login by key needs root (CI runs as root)")
-    d = tmp_path_factory.mktemp("sshd")
-    os.chmod(d, 0o700)
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "host_key")], check=True
-    )
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / "client_key")], check=True
-    )
-    shutil.copy(d / "client_key.pub", d / "authorized_keys")
-    port = _free_port()
-    (d / "sshd_config").write_text(
-        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d / 'host_key'}\n"
-        f"PidFile {d / 'sshd.pid'}\nAuthorizedKeysFile {d / 'authorized_keys'}\n"
-        "PermitRootLogin prohibit-password\nPasswordAuthentication no\n"
-        "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\nMaxStartups 100:30:200\n"
-        "MaxSessions 100\nSubsystem sftp /usr/lib/openssh/sftp-server\n"
-    )
-    Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation directory
-    proc = subprocess.Popen(
-        [SSHD, "-D", "-e", "-f", str(d / "sshd_config")],
-        stdout=subprocess.DEVNULL,
-        stderr=open(d / "sshd.log", "wb"),  # noqa: SIM115
-    )
-    try:
-        _wait_port(port, proc)
-        yield {"port": port, "key": d / "client_key", "dir": d}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
+    why = unavailable()
+    if why:
+        pytest.skip(why)
+    with sshd(tmp_path_factory.mktemp("sshd")) as running:
+        yield running
 
 
 def _trees(base: Path) -> dict[str, Path]:
@@ -101,34 +52,19 @@ def _trees(base: Path) -> dict[str, Path]:
 
 
 def test_playbook_judges_every_node_with_a_row_for_the_unreachable_and_unreadable(
-    sshd: dict[str, object], tmp_path: Path
+    server: Sshd, tmp_path: Path
 ) -> None:
     trees = _trees(tmp_path / "trees")
-    down = _free_port()  # nothing listens there
     no_dac = tmp_path / "python3-without-dac-override"
     no_dac.write_text(
         "#!/bin/sh\nexec setpriv --inh-caps=-dac_override,-dac_read_search "
         '--bounding-set=-dac_override,-dac_read_search /usr/bin/python3 "$@"\n'
     )
     no_dac.chmod(0o755)
-    lines = ["[nodes]"]
-    for name, tree in trees.items():
-        interpreter = no_dac if name == "cmp-unreadable" else Path("/usr/bin/python3")
-        lines.append(
-            f"{name} ansible_port={sshd['port']} scs_root={tree} "
-            f"ansible_python_interpreter='{interpreter}'"
-        )
-    lines.append(f"node-down ansible_port={down} ansible_python_interpreter=/usr/bin/python3")
-    lines += [
-        "[nodes:vars]",
-        "ansible_host=127.0.0.1",
-        "ansible_user=root",
-        f"ansible_ssh_private_key_file={sshd['key']}",
-        "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
-        "-o ConnectTimeout=5'",
-    ]
-    inventory = tmp_path / "inventory.ini"
-    inventory.write_text("\n".join(lines) + "\n")
+    hosts = {name: {"scs_root": str(tree)} for name, tree in trees.items()}
+    hosts["cmp-unreadable"]["ansible_python_interpreter"] = str(no_dac)
+    hosts["node-down"] = {"ansible_port": str(free_port())}  # nothing listens there
+    inv = inventory(tmp_path / "inventory.ini", server, hosts)
     report = tmp_path / "report.json"
     env = {
         **os.environ,
@@ -142,7 +78,7 @@ def test_playbook_judges_every_node_with_a_row_for_the_unreachable_and_unreadabl
         [
             str(BIN / "ansible-playbook"),
             "-i",
-            str(inventory),
+            str(inv),
             str(REPO / "ansible" / "playbooks" / "host_check.yml"),
             "-e",
             f"scs_report={report}",

@@ -97,6 +97,10 @@ COMMANDS = {
     "timedatectl-show.txt": ["timedatectl", "show"],
     "timedatectl-timesync-status.txt": ["timedatectl", "timesync-status"],
 }
+# virsh waits for a daemon that is not there (up to the timeout): ask only when one listens
+NEEDS_SOCKET = {
+    "virsh-domcapabilities.xml": ("/run/libvirt/libvirt-sock", "/run/libvirt/virtqemud-sock"),
+}
 PROCESSES = "processes.txt"
 NOVA_CONFS = ("/etc/kolla/nova-compute/nova.conf", "/etc/nova/nova.conf")
 DEFAULT_INSTANCES_PATH = "/var/lib/nova/instances"
@@ -250,6 +254,10 @@ class Collector:
                 if data is not None:
                     self.archive.add_bytes(f"{COMMANDS_DIR}/{name}{suffix}", data)
                     self.commands[name] = "recorded"
+            return
+        sockets = NEEDS_SOCKET.get(name)
+        if sockets and not any(os.path.exists(p) for p in sockets):
+            self.commands[name] = "no daemon"
             return
         try:
             proc = subprocess.run(
