@@ -110,7 +110,7 @@ def bench_ansible(hosts: int, forks: int) -> None:
 
 
 def bench_judge(n: int) -> None:
-    from scs_iaas.commands.host import AREAS, host_check
+    from scs_iaas.app.host import AREAS, host_check
     from scs_iaas.host.archive import unpacked
     from scs_iaas.host.collect import collect
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from scs_iaas.checks.base import Test
 from scs_iaas.errors import InputError, ScsIaasError
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 NODE = Test(
     "scs-iaas-host-node",
@@ -110,6 +110,8 @@ def tls_profile(targets: dict[str, list[str]], ca_file: str | None = None) -> li
     from scs_iaas.checks.host_scs_0125_secure_connections import check_profile
     from scs_iaas.host.tls_scan import scan
 
+    if ca_file and not Path(ca_file).is_file():
+        raise InputError(f"--tls-ca {ca_file}: no such file")
     pairs = {}
     for target, who in targets.items():
         host, _, port = target.rpartition(":")

@@ -524,16 +524,16 @@ class Box:
     def _compute_ready(self, conn: Any, since: dt.datetime) -> bool:
         """nova-compute has sent a heartbeat since this start (it reached the conductor),
         its host is mapped to cell1, and Placement has its resource provider."""
-        try:
-            fresh = [
+        fresh = _probe(
+            "nova-compute",
+            lambda: [
                 s
                 for s in conn.compute.services()
                 if s.binary == "nova-compute"
                 and s.state == "up"
                 and _parse_time(s.updated_at) >= since
-            ]
-        except Exception:
-            return False
+            ],
+        )
         if not fresh:
             return False
         if (
@@ -555,10 +555,9 @@ class Box:
                 python_env(self.paths),
             )
             return False
-        try:
-            return any(True for _ in conn.placement.resource_providers())
-        except Exception:
-            return False
+        return bool(
+            _probe("placement", lambda: any(True for _ in conn.placement.resource_providers()))
+        )
 
     def _down(self) -> None:
         t0 = time.monotonic()
@@ -616,22 +615,44 @@ def mounted(path: Path, mounts: Path = Path("/proc/mounts")) -> bool:
     return any(len(f) > 1 and f[1] == str(path) for f in (line.split() for line in lines))
 
 
+def _probe(what: str, ask: Callable[[], Any]) -> Any:
+    """One readiness probe through the API: what ``ask`` returns, or None while the API is
+    not up yet (connection refused or timed out, a 5xx, an endpoint still missing). Refused
+    credentials (401/403) are no reason to wait: that fails at once, in one line."""
+    import keystoneauth1.exceptions as ksa
+    import openstack.exceptions as os_exc
+
+    try:
+        return ask()
+    except (ksa.ClientException, os_exc.SDKException) as exc:
+        status = getattr(exc, "status_code", None) or getattr(exc, "http_status", None)
+        if status in (401, 403) or isinstance(exc, ksa.AuthorizationFailure | ksa.Unauthorized):
+            text = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise ScsIaasError(
+                f"{what}: the box's own credentials were refused (HTTP {status or 401}): {text}"
+            ) from None
+        return None
+    except OSError:
+        return None
+
+
 def _service_seen(conn: Any, binary: str) -> bool:
     """A service record for ``binary`` exists (the service has registered itself)."""
-    try:
-        return any(s.binary == binary for s in conn.compute.services())
-    except Exception:
-        return False
+    return bool(_probe(binary, lambda: any(s.binary == binary for s in conn.compute.services())))
 
 
 def _volume_up(conn: Any, since: dt.datetime) -> bool:
-    try:
-        return any(
-            s.binary == "cinder-volume" and s.state == "up" and _parse_time(s.updated_at) >= since
-            for s in conn.block_storage.services()
+    return bool(
+        _probe(
+            "cinder-volume",
+            lambda: any(
+                s.binary == "cinder-volume"
+                and s.state == "up"
+                and _parse_time(s.updated_at) >= since
+                for s in conn.block_storage.services()
+            ),
         )
-    except Exception:
-        return False
+    )
 
 
 def _parse_time(value: str | None) -> dt.datetime:

@@ -97,6 +97,11 @@ def spawn(
     child.returncode = 0
     proc = psutil.Process(child.pid)
     pidfile.write_text(PidRecord(child.pid, proc.create_time()).render())
+    # until the child has exec'd it still shows our environment, without the marker: wait
+    # (briefly) so that whoever looks for the box's processes next finds it
+    deadline = time.monotonic() + 2.0
+    while not owned_by(proc, owner) and _running(proc) and time.monotonic() < deadline:
+        time.sleep(0.005)
     return proc
 
 
@@ -147,22 +152,16 @@ def terminate(procs: Iterable[psutil.Process], timeout: float = 30.0) -> list[st
     for proc in tops:
         with contextlib.suppress(psutil.Error):
             proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(_running(p) for p in tops):
-        time.sleep(0.2)
-    if not any(_running(p) for p in tops):
+    _gone, alive = psutil.wait_procs(tops, timeout=timeout)
+    if not alive:
         # descendants get a short grace period of their own after their parent is gone
-        grace = time.monotonic() + 3.0
-        while time.monotonic() < grace and any(_running(p) for p in family):
-            time.sleep(0.2)
+        psutil.wait_procs(family, timeout=3.0)
     killed = [p for p in family if _running(p)]
     described = [describe(p) for p in killed]
     for proc in killed:
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    gone = time.monotonic() + 2.0
-    while time.monotonic() < gone and any(_running(p) for p in killed):
-        time.sleep(0.05)
+    psutil.wait_procs(killed, timeout=2.0)
     return described
 
 

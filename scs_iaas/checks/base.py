@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from scs_iaas.findings import Finding, Status
-
-if TYPE_CHECKING:  # pragma: no cover
-    from scs_iaas.cloud.connection import Cloud
-    from scs_iaas.cloud.snapshot import Snapshot
-
-
-# Every resource a check creates is named with this prefix; `check --cleanup` sweeps them.
-RESOURCE_PREFIX = "scs-iaas-check-"
+from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a check may look at. Checks never call the API through ``snapshot``;
-    only tests that must create resources (``with_resources``) use ``cloud``."""
+    """Everything a check may look at: the snapshot (with the results of the probes that
+    create resources, when the run may create them). Checks never call the API."""
 
     snapshot: Snapshot
     now: datetime
-    cloud: Cloud | None = None
     with_resources: bool = False
-    prefix: str = RESOURCE_PREFIX
     # the test ids asked for (--tests); None: all. Tests that create resources run only
     # when asked for, not merely because a sibling test of the same check was.
     selected: frozenset[str] | None = None
@@ -104,10 +94,15 @@ class Check:
     tests: Sequence[Test]
     needs: frozenset[str]
     run: Callable[[Context], list[Finding]]
-    creates_resources: bool = False
-    cleanup: Callable[[Cloud, str], int] | None = field(default=None)
+    # test id -> the probe (``cloud/probes.py``) that creates resources for it; run only with
+    # --with-resources and only when that test is asked for
+    probes: Mapping[str, str] = field(default_factory=dict)
     # kinds whose read errors the check handles itself (a fallback) instead of ABORT
     tolerates: frozenset[str] = frozenset()
+
+    @property
+    def creates_resources(self) -> bool:
+        return bool(self.probes)
 
     def ids(self) -> list[str]:
         return [t.id for t in self.tests]

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.cpu import CcFacts
 from scs_iaas.host.novaconf import NovaConf
+from scs_iaas.model.findings import Finding, Status
 
 STANDARD = "scs-iaas-host"
 VERSION = "v1"
-TITLE = "Confidential computing available to Nova guests"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from scs_iaas.checks.base import Test
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Finding
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.services import ServiceConf
+from scs_iaas.model.findings import Finding
 
 
 def where(svc: ServiceConf, role: str = "conf") -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import unreadable, where
-from scs_iaas.findings import Finding
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
+from scs_iaas.model.findings import Finding
 
 KEK = Test(
     "scs-iaas-host-barbican-kek",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import unreadable, where
-from scs_iaas.findings import Finding
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
+from scs_iaas.model.findings import Finding
 
 SEPARATE = Test(
     "scs-iaas-host-backup-separate-storage",

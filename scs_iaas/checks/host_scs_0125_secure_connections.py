@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
-from scs_iaas.findings import Finding
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
 from scs_iaas.host.services import ServiceConf
+from scs_iaas.model.findings import Finding
 
 URL = std_url("scs-0125-v1-secure-connections")
 INTERNAL = Test(

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import unreadable, where
-from scs_iaas.findings import Finding
 from scs_iaas.host.config import ConfigFacts
+from scs_iaas.model.findings import Finding
 
 POLICY = Test(
     "scs-iaas-host-keystone-policy-scope",

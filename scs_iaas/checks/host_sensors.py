@@ -7,8 +7,8 @@ hddtemp left Debian, drivetemp is how disk temperatures reach hwmon and node_exp
 
 from __future__ import annotations
 
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.hwmon import HwmonFacts
+from scs_iaas.model.findings import Finding, Status
 
 ID = "scs-iaas-host-sensors"
 STANDARD = "scs-iaas-host"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.bench_disk import SCS_0110_MAX_LATENCY_MS, SCS_0110_MIN_IOPS, DiskBench
 from scs_iaas.host.bench_encryption import EncryptionBench
 from scs_iaas.host.block import StorageFacts, StorageTarget
 from scs_iaas.host.novaconf import NovaConf
+from scs_iaas.model.findings import Finding, Status
 
 STANDARD = "scs-0110"
 VERSION = "v1"

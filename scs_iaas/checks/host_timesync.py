@@ -7,8 +7,8 @@ reports clock skew, and Keystone tokens and TLS validity get unreliable long bef
 
 from __future__ import annotations
 
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.timesync import TimeSync
+from scs_iaas.model.findings import Finding, Status
 
 ID = "scs-iaas-host-timesync"
 STANDARD = "scs-0129"

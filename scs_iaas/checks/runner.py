@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache
 
 from scs_iaas.checks.base import Check, Context
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, fold
 
 
 @cache
@@ -68,7 +68,7 @@ def run_checks(
     for check in checks:
         missing = sorted(k for k in check.needs - check.tolerates if k in ctx.snapshot.errors)
         if missing:
-            reason = "; ".join(ctx.snapshot.errors[k] for k in missing)
+            reason = "; ".join(str(ctx.snapshot.errors[k]) for k in missing)
             out = [t.aborted(f"could not read the cloud: {reason}") for t in check.tests]
         else:
             try:
@@ -109,20 +109,5 @@ def grade(findings: Iterable[Finding], version: str | None = None) -> list[Findi
 
 
 def results_by_test(findings: Iterable[Finding]) -> dict[str, Status]:
-    """One status per test id as the official suite reports it: FAIL if any resource failed,
-    ABORT if it could not be run, else PASS (WARN counts as PASS); SKIP only if all skipped.
-    A finding's ``details["official"]`` (a recommended test graded WARN here) wins."""
-    rank = {Status.ABORT: 4, Status.FAIL: 3, Status.WARN: 1, Status.PASS: 1, Status.SKIP: 0}
-    out: dict[str, Status] = {}
-    for f in findings:
-        status = Status(f.details.get("official", f.status))
-        status = Status.PASS if status == Status.WARN else status
-        prev = out.get(f.id)
-        if prev is None or rank[status] > rank[prev]:
-            out[f.id] = status
-    return out
-
-
-def summary_lines(results: Mapping[str, Status]) -> list[str]:
-    """``tc-id: PASS|FAIL|ABORT`` lines, the official suite's stdout form."""
-    return [f"{tid}: {st}" for tid, st in results.items()]
+    """One status per test id as the official suite reports it (``model.findings.fold``)."""
+    return fold(findings)

@@ -6,7 +6,7 @@ images ``hw_rng_model=virtio``. Recommended targets: a miss is a WARN. The tests
 from __future__ import annotations
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 URL = std_url("scs-0101-w1-entropy-implementation-testing")
 FLAVOR = Test(

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.cloud.snapshot import ImageRec
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
+from scs_iaas.model.snapshot import ImageRec
 from scs_iaas.standards import images as std
 
 URL = std_url("scs-0102-v1-image-metadata")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
 from scs_iaas.checks.scs_0102_image_metadata import facts
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 from scs_iaas.standards import images as std
 
 URL = std_url("scs-0104-v1-standard-images")

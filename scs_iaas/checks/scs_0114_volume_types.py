@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 from scs_iaas.standards import volume_types as vt
 
 URL = std_url("scs-0114-v1-volume-type-standard")

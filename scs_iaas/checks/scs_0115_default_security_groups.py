@@ -4,15 +4,10 @@ egress for IPv4 and IPv6 everywhere."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.cloud.snapshot import (
-    NO_DEFAULT_RULES_API,
-    SecurityGroupRuleRec,
-    rules_of_new_security_groups,
-)
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
+from scs_iaas.model.snapshot import SecurityGroupRuleRec
 
 TEST = Test(
     "scs-0115-default-rules",
@@ -25,17 +20,22 @@ TEST = Test(
 )
 
 
+PROBE = "new_security_group"  # cloud/probes.py, only where the default-rules API is missing
+
+
 def run(ctx: Context) -> list[Finding]:
     error = ctx.snapshot.errors.get("default_sg_rules")
     if error is None:
         return judge(ctx.snapshot.default_sg_rules, "default security-group rules")
-    if error != NO_DEFAULT_RULES_API:
+    if not (error.unsupported and ctx.snapshot.has_service("network")):
         return [TEST.aborted(f"could not read the cloud: {error}")]
     # Neutron before 2023.2: look at what a new group and the default group actually get
-    if not ctx.with_resources or ctx.cloud is None:
+    probe = ctx.snapshot.probes.get(PROBE)
+    if probe is None:
         return [TEST.aborted(f"{error}; --with-resources inspects a new security group instead")]
-    name = f"{ctx.prefix}default-sg"
-    return judge(rules_of_new_security_groups(ctx.cloud, name), f"rules of new group {name}")
+    if not probe.ok:
+        return [TEST.aborted(probe.reason, probe.resource)]
+    return judge(probe.rules, probe.reason)
 
 
 def judge(rules: Sequence[SecurityGroupRuleRec], resource: str) -> list[Finding]:
@@ -67,21 +67,11 @@ def judge(rules: Sequence[SecurityGroupRuleRec], resource: str) -> list[Finding]
     return [TEST.passed(f"{len(rules)} rules conform", resource)]
 
 
-def cleanup(cloud: Any, prefix: str) -> int:
-    n = 0
-    for group in cloud.conn.network.security_groups():
-        if (group.name or "").startswith(prefix):
-            cloud.conn.network.delete_security_group(group, ignore_missing=True)
-            n += 1
-    return n
-
-
 CHECK = Check(
     name="scs-0115 default security groups",
     tests=[TEST],
     needs=frozenset({"default_sg_rules"}),
     run=run,
-    creates_resources=True,
-    cleanup=cleanup,
+    probes={TEST.id: PROBE},
     tolerates=frozenset({"default_sg_rules"}),
 )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import secrets as pysecrets
-
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 URL = std_url("scs-0116-v1-key-manager-standard")
 PRESENCE = Test(
@@ -26,6 +23,7 @@ PERMISSIONS = Test(
     "secret:delete), see scs-0116",
     URL,
 )
+PROBE = "secret"  # cloud/probes.py: a member's secret round trip
 
 
 def run(ctx: Context) -> list[Finding]:
@@ -35,55 +33,20 @@ def run(ctx: Context) -> list[Finding]:
         if has_km
         else PRESENCE.failed("no key-manager service in the catalog", "catalog")
     ]
+    probe = ctx.snapshot.probes.get(PROBE)
     if not has_km:
         out.append(
             PERMISSIONS.passed("no key manager: nothing a member could be denied", "catalog")
         )
     elif not ctx.wants(PERMISSIONS.id):
         pass  # not asked for: no secret is created
-    elif not ctx.with_resources or ctx.cloud is None:
+    elif probe is None:
         out.append(PERMISSIONS.skipped("needs --with-resources (creates and deletes a secret)"))
+    elif probe.ok:
+        out.append(PERMISSIONS.passed(probe.reason, probe.resource))
     else:
-        out.append(_try_secret(ctx))
+        out.append(PERMISSIONS.failed(probe.reason, probe.resource))
     return out
-
-
-def _try_secret(ctx: Context) -> Finding:
-    assert ctx.cloud is not None
-    km = ctx.cloud.conn.key_manager
-    name = f"{ctx.prefix}secret-{pysecrets.token_hex(4)}"
-    secret = None
-    try:
-        secret = km.create_secret(
-            name=name,
-            payload=pysecrets.token_hex(16),
-            payload_content_type="text/plain",
-            secret_type="opaque",
-        )
-        km.get_secret(secret)
-        km.delete_secret(secret)
-        secret = None
-        return PERMISSIONS.passed("member created, read and deleted a secret", name)
-    except Exception as exc:
-        return PERMISSIONS.failed(f"secret round trip failed: {' '.join(str(exc).split())}", name)
-    finally:
-        if secret is not None:
-            with contextlib.suppress(Exception):
-                km.delete_secret(secret)
-
-
-def cleanup(cloud: object, prefix: str) -> int:
-    from scs_iaas.cloud.connection import Cloud
-
-    assert isinstance(cloud, Cloud)
-    if not any(s.get("type") == "key-manager" for s in cloud.catalog):
-        return 0
-    n = 0
-    for s in cloud.conn.key_manager.secrets():
-        if (s.name or "").startswith(prefix):
-            cloud.conn.key_manager.delete_secret(s)
-            n += 1
-    return n
 
 
 CHECK = Check(
@@ -91,6 +54,5 @@ CHECK = Check(
     tests=[PRESENCE, PERMISSIONS],
     needs=frozenset(),
     run=run,
-    creates_resources=True,
-    cleanup=cleanup,
+    probes={PERMISSIONS.id: PROBE},
 )

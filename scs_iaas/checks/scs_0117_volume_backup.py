@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import secrets
-from typing import Any
-
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 TEST = Test(
     "scs-0117-test-backup",
@@ -18,63 +14,18 @@ TEST = Test(
     "`openstack volume backup create` as a member",
     std_url("scs-0117-v1-volume-backup-service"),
 )
-WAIT = 180  # seconds per state change; the official suite waits about 110 s
+PROBE = "volume_backup"  # cloud/probes.py: volume -> backup -> restore, all deleted again
 
 
 def run(ctx: Context) -> list[Finding]:
     if not ctx.wants(TEST.id):
         return []
-    if not ctx.with_resources or ctx.cloud is None:
+    probe = ctx.snapshot.probes.get(PROBE)
+    if probe is None:
         return [TEST.skipped("needs --with-resources (creates a 1 GiB volume and a backup)")]
-    bs = ctx.cloud.conn.block_storage
-    tag = secrets.token_hex(4)
-    made: list[tuple[str, Any]] = []
-    step = "create volume"
-    try:
-        vol = bs.create_volume(size=1, name=f"{ctx.prefix}volume-{tag}")
-        made.append(("volume", vol))
-        bs.wait_for_status(vol, "available", failures=["error"], wait=WAIT)
-        step = "create backup"
-        backup = bs.create_backup(volume_id=vol.id, name=f"{ctx.prefix}backup-{tag}")
-        made.append(("backup", backup))
-        bs.wait_for_status(backup, "available", failures=["error"], wait=WAIT)
-        step = "restore backup"
-        restored = bs.restore_backup(backup.id, name=f"{ctx.prefix}restored-{tag}")
-        rvol = bs.get_volume(
-            restored["volume_id"] if isinstance(restored, dict) else restored.volume_id
-        )
-        made.append(("volume", rvol))
-        bs.wait_for_status(rvol, "available", failures=["error", "error_restoring"], wait=WAIT)
-        return [TEST.passed("volume created, backed up and restored", f"{ctx.prefix}*-{tag}")]
-    except Exception as exc:
-        return [TEST.failed(f"{step}: {' '.join(str(exc).split())[:300]}", f"{ctx.prefix}*-{tag}")]
-    finally:
-        for kind, res in reversed(made):
-            with contextlib.suppress(Exception):
-                if kind == "backup":
-                    bs.delete_backup(res, ignore_missing=True)
-                    bs.wait_for_delete(res, wait=WAIT)
-                else:
-                    bs.delete_volume(res, ignore_missing=True)
-                    bs.wait_for_delete(res, wait=WAIT)
-
-
-def cleanup(cloud: Any, prefix: str) -> int:
-    bs = cloud.conn.block_storage
-    n = 0
-    for b in bs.backups():
-        if (b.name or "").startswith(prefix):
-            bs.delete_backup(b, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(b, wait=WAIT)
-            n += 1
-    for v in bs.volumes():
-        if (v.name or "").startswith(prefix):
-            bs.delete_volume(v, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(v, wait=WAIT)
-            n += 1
-    return n
+    if probe.ok:
+        return [TEST.passed(probe.reason, probe.resource)]
+    return [TEST.failed(probe.reason, probe.resource)]
 
 
 CHECK = Check(
@@ -82,6 +33,5 @@ CHECK = Check(
     tests=[TEST],
     needs=frozenset(),
     run=run,
-    creates_resources=True,
-    cleanup=cleanup,
+    probes={TEST.id: PROBE},
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 STANDARD, VERSION = "scs-0123", "v1"
 URL = std_url("scs-0123-v1-mandatory-and-supported-IaaS-services")

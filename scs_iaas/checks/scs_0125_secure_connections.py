@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 URL = std_url("scs-0125-v1-secure-connections")
 HTTPS = Test(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards import scope
 
 

@@ -19,12 +19,26 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, TypeVar
 from urllib.parse import quote, unquote, urlparse
 
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.errors import CloudError, InputError
-from scs_iaas.managers.plan import Action, Op, Plan
+from scs_iaas.model.plan import (
+    NAME_PROP,
+    PENDING_PROP,
+    Action,
+    FlavorChange,
+    FlavorSpec,
+    ImagePatch,
+    ImageUpload,
+    Op,
+    Params,
+    Plan,
+    VolumeTypeChange,
+    VolumeTypeSpec,
+    patch_ops,
+)
 
 COMPUTE_MV = "2.86"  # Nova validates extra specs from 2.86 on
 CHUNK = 4 * 1024 * 1024
@@ -247,6 +261,15 @@ def _json(resp: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+P = TypeVar("P", bound=Params)
+
+
+def _params(a: Action, kind: type[P]) -> P:
+    if not isinstance(a.params, kind):  # pragma: no cover - a planner/apply mismatch is a bug
+        raise CloudError(f"{a.op} {a.kind} {a.name}: parameters are not {kind.__name__}")
+    return a.params
+
+
 # -- flavors ---------------------------------------------------------------------------------
 
 
@@ -263,27 +286,27 @@ def _spec_mv(specs: Mapping[str, Any]) -> str:
 
 
 def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
-    p = a.params
+    p = _params(a, FlavorSpec)
     body: dict[str, Any] = {
         "name": a.name,
-        "vcpus": p["vcpus"],
-        "ram": p["ram"],
-        "disk": p["disk"],
-        "os-flavor-access:is_public": bool(p["is_public"]),
+        "vcpus": p.vcpus,
+        "ram": p.ram,
+        "disk": p.disk,
+        "os-flavor-access:is_public": bool(p.is_public),
     }
-    if p.get("description"):
-        body["description"] = p["description"]
+    if p.description:
+        body["description"] = p.description
     resp = _nova(cloud, "POST", "/flavors", f"create flavor {a.name}", json={"flavor": body})
     fid = str(_json(resp)["flavor"]["id"])
-    if p.get("extra_specs"):
+    if p.extra_specs:
         try:
             _nova(
                 cloud,
                 "POST",
                 f"/flavors/{fid}/os-extra_specs",
                 f"set extra specs of flavor {a.name}",
-                json={"extra_specs": dict(p["extra_specs"])},
-                microversion=_spec_mv(p["extra_specs"]),
+                json={"extra_specs": dict(p.extra_specs)},
+                microversion=_spec_mv(p.extra_specs),
             )
         except CloudError as exc:  # e.g. Nova's validation refused a spec: keep no half flavor
             with contextlib.suppress(CloudError):
@@ -293,17 +316,17 @@ def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
 
 
 def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
-    p, fid = a.params, a.resource_id
-    if p.get("set_specs"):
+    p, fid = _params(a, FlavorChange), a.resource_id
+    if p.set_specs:
         _nova(
             cloud,
             "POST",
             f"/flavors/{fid}/os-extra_specs",
             f"set extra specs of flavor {a.name}",
-            json={"extra_specs": dict(p["set_specs"])},
-            microversion=_spec_mv(p["set_specs"]),
+            json={"extra_specs": dict(p.set_specs)},
+            microversion=_spec_mv(p.set_specs),
         )
-    for key in p.get("unset_specs") or ():
+    for key in p.unset_specs:
         _nova(
             cloud,
             "DELETE",
@@ -311,29 +334,29 @@ def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
             f"remove extra spec {key} of flavor {a.name}",
             ok=(200, 202, 204, 404),
         )
-    if p.get("description") is not None:
+    if p.description is not None:
         _nova(
             cloud,
             "PUT",
             f"/flavors/{fid}",
             f"set description of flavor {a.name}",
-            json={"flavor": {"description": p["description"]}},
+            json={"flavor": {"description": p.description}},
         )
     return Outcome(a, fid)
 
 
 def _flavor_replace(cloud: Cloud, a: Action, show: bool) -> Outcome:
     """Delete and recreate (sizes are immutable); private flavors get their access back."""
-    p, old = a.params, a.resource_id
+    p, old = _params(a, FlavorSpec), a.resource_id
     projects: list[str] = []
-    if not p.get("was_public", True):
+    if p.was_public is False:
         resp = _nova(
             cloud, "GET", f"/flavors/{old}/os-flavor-access", f"read access of flavor {a.name}"
         )
         projects = [str(x["tenant_id"]) for x in _json(resp).get("flavor_access", [])]
     _nova(cloud, "DELETE", f"/flavors/{old}", f"delete flavor {a.name}", ok=(202, 204, 404))
     created = _flavor_create(cloud, a, show)
-    if not p.get("is_public", True):
+    if not p.is_public:
         for project in projects:
             _nova(
                 cloud,
@@ -354,32 +377,36 @@ def _cinder(cloud: Cloud, method: str, url: str, what: str, **kw: Any) -> Any:
 
 
 def _vtype_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
-    p = a.params
+    p = _params(a, VolumeTypeSpec)
     body: dict[str, Any] = {
         "name": a.name,
-        "description": p["description"],
-        "os-volume-type-access:is_public": bool(p["is_public"]),
+        "description": p.description,
+        "os-volume-type-access:is_public": bool(p.is_public),
     }
-    if p.get("extra_specs"):
-        body["extra_specs"] = dict(p["extra_specs"])
+    if p.extra_specs:
+        body["extra_specs"] = dict(p.extra_specs)
     resp = _cinder(
         cloud, "POST", "/types", f"create volume type {a.name}", json={"volume_type": body}
     )
     tid = str(_json(resp)["volume_type"]["id"])
-    if p.get("encryption"):
+    if p.encryption:
         _cinder(
             cloud,
             "POST",
             f"/types/{tid}/encryption",
             f"add encryption to volume type {a.name}",
-            json={"encryption": dict(p["encryption"])},
+            json={"encryption": dict(p.encryption)},
         )
     return Outcome(a, tid)
 
 
 def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
-    p, tid = a.params, a.resource_id
-    body = {k: p[k] for k in ("description", "is_public") if k in p}
+    p, tid = _params(a, VolumeTypeChange), a.resource_id
+    body: dict[str, Any] = {}
+    if p.description is not None:
+        body["description"] = p.description
+    if p.is_public is not None:
+        body["is_public"] = p.is_public
     if body:
         _cinder(
             cloud,
@@ -388,17 +415,17 @@ def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
             f"update volume type {a.name}",
             json={"volume_type": body},
         )
-    if p.get("extra_specs"):
+    if p.extra_specs:
         _cinder(
             cloud,
             "POST",
             f"/types/{tid}/extra_specs",
             f"set extra specs of volume type {a.name}",
-            json={"extra_specs": dict(p["extra_specs"])},
+            json={"extra_specs": dict(p.extra_specs)},
         )
-    if p.get("encryption"):
-        spec = {"encryption": dict(p["encryption"])}
-        if p.get("encryption_exists"):
+    if p.encryption:
+        spec = {"encryption": dict(p.encryption)}
+        if p.encryption_exists:
             resp = _cinder(cloud, "GET", f"/types/{tid}/encryption", f"read encryption of {a.name}")
             eid = _json(resp).get("encryption_id")
             _cinder(
@@ -437,7 +464,7 @@ def _image_patch(cloud: Cloud, a: Action, show: bool) -> Outcome:
         "PATCH",
         f"/images/{a.resource_id}",
         f"update image {a.name}",
-        json=list(a.params["patch"]),
+        json=[dict(op) for op in _params(a, ImagePatch).patch],
         headers={"Content-Type": PATCH_TYPE},
     )
     return Outcome(a, a.resource_id)
@@ -445,15 +472,12 @@ def _image_patch(cloud: Cloud, a: Action, show: bool) -> Outcome:
 
 def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
     """Create (private, hidden, marked pending) -> stream + hash -> verify -> one PATCH."""
-    from scs_iaas.managers.images import NAME_PROP, PENDING_PROP, patch_ops
-
-    p = a.params
-    core: Mapping[str, Any] = p["core"]
-    props: Mapping[str, str] = p["properties"]
+    p = _params(a, ImageUpload)
+    core, props = p.core, p.properties
     body = {
         "name": core["name"],
-        "disk_format": p["disk_format"],
-        "container_format": p["container_format"],
+        "disk_format": p.disk_format,
+        "container_format": p.container_format,
         "visibility": "private",
         "os_hidden": True,
         "min_disk": core["min_disk"],
@@ -462,12 +486,12 @@ def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
         "image_build_date": props["image_build_date"],
         PENDING_PROP: "true",
     }
-    source = open_source(p["url"])  # fail on a bad source before anything is created
+    source = open_source(p.url)  # fail on a bad source before anything is created
     try:
         resp = _glance(cloud, "POST", "/images", f"create image {a.name}", json=body)
         created = _json(resp)
         iid = str(created["id"])
-        stream = VerifiedStream(source.stream, size=source.size, expected=p.get("checksum"))
+        stream = VerifiedStream(source.stream, size=source.size, expected=p.checksum)
         try:
             _upload(cloud, a, iid, stream, show)
         except (ChecksumMismatch, CloudError) as exc:

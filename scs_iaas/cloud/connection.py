@@ -159,8 +159,11 @@ def _cloud_name(name: str | None) -> str | None:
     return name or os.environ.get("OS_CLOUD") or None
 
 
-def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
-    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``).
+def connect(
+    name: str | None = None, *, authenticate: bool = True, config_file: str | None = None
+) -> Cloud:
+    """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``), from
+    ``config_file`` when given (else openstacksdk's search path for clouds.yaml).
 
     Authenticates at once (one token request) so that a wrong entry, a wrong password or an
     unreachable Keystone is reported here, in one line, before any work starts.
@@ -172,7 +175,9 @@ def connect(name: str | None = None, *, authenticate: bool = True) -> Cloud:
     cloud = _cloud_name(name)
     label = cloud or "(OS_* environment)"
     try:
-        config = openstack.config.OpenStackConfig()
+        config = openstack.config.OpenStackConfig(
+            config_files=[config_file] if config_file else None
+        )
         region = config.get_one(cloud=cloud, compute_api_version=COMPUTE_MICROVERSION)
         if _names_v3(region):
             region = config.get_one(

@@ -10,15 +10,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from scs_iaas.cloud.connection import Cloud
+from scs_iaas.cloud.connection import Cloud, api_error
 from scs_iaas.cloud.redact import redact
-from scs_iaas.cloud.tls import TlsFacts
 from scs_iaas.errors import CloudError
+from scs_iaas.model.snapshot import (
+    FlavorRec,
+    ImageRec,
+    NetworkRec,
+    ReadError,
+    S3Probe,
+    SecurityGroupRuleRec,
+    ServerRec,
+    ServiceRec,
+    Snapshot,
+    TlsFacts,
+    VolumeTypeRec,
+)
 
 PAGE = 1000  # Nova's and Glance's default max_limit: one request per list on most clouds
 COMPUTE_LIST_MICROVERSION = "2.86"  # >= 2.61 extra specs inline, >= 2.47 flavor in servers
@@ -26,138 +37,6 @@ COMPUTE_LIST_MICROVERSION = "2.86"  # >= 2.61 extra specs inline, >= 2.47 flavor
 
 def _frozen(d: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(d or {}))
-
-
-@dataclass(frozen=True)
-class FlavorRec:
-    id: str
-    name: str
-    vcpus: int
-    ram: int  # MiB
-    disk: int  # GB
-    ephemeral: int = 0
-    swap: int = 0
-    is_public: bool = True
-    is_disabled: bool = False
-    description: str | None = None
-    extra_specs: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ImageRec:
-    id: str
-    name: str
-    status: str = "active"
-    visibility: str = "public"
-    os_hidden: bool = False
-    size: int | None = None
-    min_disk: int = 0
-    min_ram: int = 0
-    disk_format: str | None = None
-    container_format: str | None = None
-    checksum: str | None = None
-    os_hash_algo: str | None = None
-    os_hash_value: str | None = None
-    owner: str | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    tags: tuple[str, ...] = ()
-    properties: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class VolumeTypeRec:
-    id: str
-    name: str
-    description: str | None = None
-    is_public: bool = True
-    extra_specs: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ServiceRec:
-    type: str
-    name: str
-    endpoints: tuple[Mapping[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class SecurityGroupRuleRec:
-    id: str
-    direction: str
-    ethertype: str
-    protocol: str | None = None
-    remote_group_id: str | None = None
-    remote_ip_prefix: str | None = None
-    remote_address_group_id: str | None = None
-    port_range_min: int | None = None
-    port_range_max: int | None = None
-    used_in_default_sg: bool = False
-    used_in_non_default_sg: bool = False
-
-
-@dataclass(frozen=True)
-class NetworkRec:
-    id: str
-    name: str
-    is_router_external: bool = False
-    is_default: bool = False
-    is_shared: bool = False
-    project_id: str | None = None
-    subnet_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ServerRec:
-    id: str
-    name: str
-    status: str
-    flavor_name: str | None = None  # Nova >= 2.47 embeds the flavor by name, not id
-    image_id: str | None = None  # None when booted from volume
-    project_id: str | None = None
-
-
-@dataclass(frozen=True)
-class S3Probe:
-    url: str
-    status: int | None
-    s3_dialect: bool
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a cloud looked like at one moment, as far as the checks need it."""
-
-    cloud: str
-    roles: tuple[str, ...] = ()
-    project_id: str | None = None
-    services: tuple[ServiceRec, ...] = ()
-    flavors: tuple[FlavorRec, ...] = ()
-    images: tuple[ImageRec, ...] = ()
-    volume_types: tuple[VolumeTypeRec, ...] = ()
-    default_sg_rules: tuple[SecurityGroupRuleRec, ...] = ()
-    networks: tuple[NetworkRec, ...] = ()
-    servers: tuple[ServerRec, ...] = ()
-    # volume type id -> its encryption spec (provider, cipher, key_size, control_location)
-    volume_encryption: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    # "host:port" -> what its TLS offers, for every https endpoint in the catalog
-    tls: Mapping[str, TlsFacts] = field(default_factory=dict)
-    # the object store's answer to an anonymous S3-style request (None: no object store)
-    s3_probe: S3Probe | None = None
-    fetched: frozenset[str] = frozenset()
-    errors: Mapping[str, str] = field(default_factory=dict)
-
-    def has_service(self, *types: str) -> bool:
-        return any(s.type in types for s in self.services)
-
-    def endpoints(self) -> list[tuple[str, str, str]]:
-        """(service type, interface, url) for every catalog endpoint."""
-        out = []
-        for s in self.services:
-            for ep in s.endpoints:
-                out.append((s.type, str(ep.get("interface", "")), str(ep.get("url", ""))))
-        return out
 
 
 # -- converters from API JSON (kept tiny; records are plain data) ----------------------
@@ -351,13 +230,20 @@ def _fetch_volume_types(cloud: Cloud, shared: _Shared) -> tuple[VolumeTypeRec, .
     return tuple(volume_type_from_api(t) for t in shared.volume_types())
 
 
+class Unsupported(CloudError):
+    """The cloud does not offer this API at all (an older release): recorded as a ReadError
+    with ``unsupported=True`` so that a check may fall back instead of ABORT."""
+
+    status_code = 404
+
+
 NO_DEFAULT_RULES_API = "Neutron has no default-security-group-rules API (it came with 2023.2)"
 
 
 def _fetch_default_sg_rules(cloud: Cloud, shared: _Shared) -> tuple[SecurityGroupRuleRec, ...]:
     resp = cloud.get("network", "/v2.0/default-security-group-rules", raise_exc=False)
     if resp.status_code == 404:
-        raise CloudError(NO_DEFAULT_RULES_API)
+        raise Unsupported(NO_DEFAULT_RULES_API)
     if resp.status_code >= 400:
         raise CloudError(f"GET {resp.request.url}: HTTP {resp.status_code}")
     body = resp.json()
@@ -369,39 +255,6 @@ def _fetch_default_sg_rules(cloud: Cloud, shared: _Shared) -> tuple[SecurityGrou
             "network", "/v2.0/default-security-group-rules", "default_security_group_rules"
         )
     return tuple(sg_rule_from_api(r) for r in items)
-
-
-def rules_of_new_security_groups(cloud: Cloud, name: str) -> tuple[SecurityGroupRuleRec, ...]:
-    """The fallback for Neutron before 2023.2: what rules a new security group gets, and what
-    the project's ``default`` group holds. Creates the group ``name`` and deletes it again."""
-
-    def rules(group_id: str) -> list[SecurityGroupRuleRec]:
-        items = cloud.list(
-            "network",
-            "/v2.0/security-group-rules",
-            "security_group_rules",
-            params={"security_group_id": group_id},
-        )
-        return [sg_rule_from_api(r) for r in items]
-
-    net = cloud.conn.network
-    group = net.create_security_group(name=name, description="scs-iaas check, deleted at once")
-    try:
-        out = [replace(r, used_in_non_default_sg=True) for r in rules(group.id)]
-    finally:
-        net.delete_security_group(group, ignore_missing=True)
-    defaults = cloud.list(
-        "network",
-        "/v2.0/security-groups",
-        "security_groups",
-        params={"name": "default", "project_id": cloud.project_id},
-    )
-    for default in defaults:
-        for rec in rules(default["id"]):
-            if rec.remote_group_id == default["id"]:
-                rec = replace(rec, remote_group_id="PARENT")
-            out.append(replace(rec, used_in_default_sg=True))
-    return tuple(out)
 
 
 def _fetch_networks(cloud: Cloud, shared: _Shared) -> tuple[NetworkRec, ...]:
@@ -522,12 +375,12 @@ def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
     services = services_from_catalog(cloud.catalog)
     types = {s.type for s in services}
     results: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, ReadError] = {}
     todo = {}
     for kind in sorted(wanted):
         service, fn = FETCHERS[kind]
         if not types & set(_ALIASES.get(service, (service,))):
-            errors[kind] = f"no {service} service in the catalog"
+            errors[kind] = ReadError(kind, f"no {service} service in the catalog", unsupported=True)
             continue
         todo[kind] = fn
     if todo:
@@ -538,9 +391,7 @@ def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
                 try:
                     results[kind] = fut.result()
                 except Exception as exc:
-                    status = getattr(exc, "status_code", None)
-                    code = f"HTTP {status}: " if status else ""
-                    errors[kind] = redact(f"listing {kind} failed: {code}{_short(exc)}")
+                    errors[kind] = read_error(kind, exc)
     return Snapshot(
         cloud=cloud.name,
         roles=cloud.roles,
@@ -549,6 +400,37 @@ def read_snapshot(cloud: Cloud, kinds: Iterable[str] = ALL_KINDS) -> Snapshot:
         fetched=frozenset(results) | {"services"},
         errors=MappingProxyType(errors),
         **results,
+    )
+
+
+def volume_usage(cloud: Cloud, type_ids: list[str]) -> dict[str, int]:
+    """How many volumes (all projects, as admin) use each type: one list call per type.
+
+    Cinder filters by ``volume_type_id``; it silently ignores ``volume_type`` for ids (the
+    SDK's name), so the raw query is used. Counted up to 1000: any use blocks the change.
+    """
+    out: dict[str, int] = {}
+    everyone = "&all_tenants=1" if "admin" in cloud.roles else ""
+    for tid in type_ids:
+        try:
+            resp = cloud.conn.block_storage.get(
+                f"/volumes?volume_type_id={tid}&limit=1000{everyone}", raise_exc=True
+            )
+            out[tid] = len(resp.json().get("volumes", []))
+        except Exception as exc:
+            raise api_error(f"listing volumes of type {tid}", exc) from None
+    return out
+
+
+def read_error(kind: str, exc: BaseException) -> ReadError:
+    """The one-line, redacted record of why ``kind`` could not be read."""
+    status = getattr(exc, "status_code", None)
+    code = f"HTTP {status}: " if status else ""
+    return ReadError(
+        kind,
+        redact(f"listing {kind} failed: {code}{_short(exc)}"),
+        unsupported=isinstance(exc, Unsupported),
+        status=status if isinstance(status, int) else None,
     )
 
 

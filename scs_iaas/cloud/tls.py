@@ -7,21 +7,9 @@ from __future__ import annotations
 import socket
 import ssl
 import warnings
-from dataclasses import dataclass
 from datetime import datetime
 
-
-@dataclass(frozen=True)
-class TlsFacts:
-    host: str
-    port: int
-    reachable: bool
-    version: str | None = None  # e.g. "TLSv1.3"
-    cipher: str | None = None
-    verify_error: str | None = None  # None: the chain verified against the system CAs
-    not_after: datetime | None = None
-    legacy_accepted: bool | None = None  # TLS 1.0/1.1 handshake succeeded; None: not tried
-    error: str | None = None
+from scs_iaas.model.snapshot import TlsFacts
 
 
 def _handshake(

@@ -4,30 +4,12 @@ shortcuts for ``check --tests`` on one standard)."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import time
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from scs_iaas.errors import InputError, ScsIaasError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from scs_iaas.cloud.connection import Cloud
-    from scs_iaas.findings import Finding, Status
-
-# `scs-iaas validate WHAT`: the test-id patterns per word (as `osism validate flavors`).
-VALIDATE = {
-    "flavors": r"^scs-0100-|^scs-0103-|^scs-iaas-flavor",
-    "images": r"^scs-0102-|^scs-0104-|^scs-iaas-image|^scs-iaas-capi",
-    "volume-types": r"^scs-0114-",
-    "security-groups": r"^scs-0115-",
-    "key-manager": r"^scs-0116-",
-    "services": r"^scs-0123-",
-    "backup": r"^scs-0117-",
-    "confidential-computing": r"^scs-iaas-cc-",
-}
+from scs_iaas.app.areas import VALIDATE, validate_pattern
+from scs_iaas.errors import InputError
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -92,17 +74,12 @@ def register(sub: Any) -> None:
     v.set_defaults(func=run_validate, list=False, cleanup=False)
 
 
-def validate_pattern(areas: list[str] | tuple[str, ...]) -> str:
-    """One --tests pattern for the named areas (`validate flavors images`)."""
-    return "|".join(f"(?:{VALIDATE[a]})" for a in areas)
-
-
 def run_validate(args: argparse.Namespace) -> int:
     args.tests = validate_pattern(args.what)
     return run_check(args)
 
 
-def _now(text: str | None) -> datetime:
+def parse_now(text: str | None) -> datetime:
     from datetime import UTC
 
     if not text:
@@ -114,109 +91,22 @@ def _now(text: str | None) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _pattern(text: str | None) -> str | None:
-    if text is None:
-        return None
-    try:
-        re.compile(text)
-    except re.error as exc:
-        raise InputError(f"--tests: bad regular expression {text!r}: {exc}") from None
-    return text
-
-
-@dataclass
-class Evaluation:
-    """One run of the suite: findings, one result per test id, verdicts, report payload."""
-
-    findings: list[Finding]
-    results: dict[str, Status]
-    judged: list[Any]
-    extra: dict[str, Any]
-    cloud: Cloud
-
-    @property
-    def main_failed(self) -> bool:
-        return any(v.main_failed for v in self.judged)
-
-
-def evaluate(
-    os_cloud: str | None,
-    pattern: str | None = None,
-    *,
-    now: datetime | None = None,
-    with_resources: bool = False,
-    allow_admin: bool = False,
-    cert_version: str | None = None,
-    subject: str | None = None,
-) -> Evaluation:
-    """Connect, read one snapshot, run the selected checks, judge per certificate version."""
-    from scs_iaas.checks import runner, verdicts
-    from scs_iaas.checks.base import Context
-    from scs_iaas.cloud.connection import connect
-    from scs_iaas.cloud.snapshot import read_snapshot
-    from scs_iaas.standards import scope
-
-    now = now or _now(None)
-    # the version in force on `now` grades and judges unless one is named
-    effective = scope.effective_on(now.date())
-    if cert_version not in (None, "all"):
-        scope.get_version(cert_version)  # a wrong name fails here, before any request
-    checks = runner.select(_pattern(pattern))
-    if not checks:
-        raise InputError(f"--tests {pattern!r} matches no test id (see `scs-iaas check --list`)")
-    started = time.perf_counter()
-    cloud = connect(os_cloud)
-    _guard_roles(cloud.name, cloud.roles, allow_admin)
-    snapshot = read_snapshot(cloud, runner.needed_kinds(checks))
-    selected = None
-    if pattern:
-        rx = re.compile(pattern)
-        selected = frozenset(i for c in checks for i in c.ids() if rx.search(i))
-    ctx = Context(
-        snapshot=snapshot,
-        now=now,
-        cloud=cloud,
-        with_resources=with_resources,
-        selected=selected,
-    )
-    grading = cert_version if cert_version not in (None, "all") else effective
-    findings = runner.grade(runner.run_checks(checks, ctx, pattern), grading)
-    results = runner.results_by_test(findings)
-    elapsed = time.perf_counter() - started
-    subject = subject or cloud.name
-    judged = verdicts.judge(results, cert_version or effective, subject)
-    extra: dict[str, Any] = {
-        "subject": subject,
-        "cloud": cloud.name,
-        "checked_at": now.isoformat(timespec="seconds"),
-        "versions": {v.version: v.to_dict() for v in judged},
-        "results": {k: str(st) for k, st in results.items()},
-        "api_requests": cloud.counter.count,
-        "seconds": round(elapsed, 3),
-        "timing": _timing(cloud.counter.first_request_wall),
-        "verdict_lines": [line for v in judged for line in v.lines()],
-        "argv": sys.argv,
-    }
-    return Evaluation(findings, results, judged, extra, cloud)
-
-
 def run_check(args: argparse.Namespace) -> int:
-    from scs_iaas.checks import runner
+    from scs_iaas.app import check as app
 
-    pattern = _pattern(args.tests)
     if args.list:
-        for check in runner.select(pattern):
+        for check in app.list_tests(args.tests):
             for t in check.tests:
                 print(f"{t.id}\t{t.standard} {t.version}\t{t.title}")
         return 0
     if args.cleanup:
-        from scs_iaas.cloud.connection import connect
-
-        return _cleanup(connect(args.os_cloud))
-    ev = evaluate(
+        total, prefix = app.cleanup(args.os_cloud)
+        print(f"deleted {total} leftover resource(s) named {prefix}*")
+        return 0
+    ev = app.evaluate(
         args.os_cloud,
-        pattern,
-        now=_now(args.now),
+        args.tests,
+        now=parse_now(args.now),
         with_resources=args.with_resources,
         allow_admin=args.allow_admin,
         cert_version=args.cert_version,
@@ -237,36 +127,3 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 1 if ev.main_failed else 0
-
-
-def _timing(first_request_wall: float | None) -> dict[str, float | None]:
-    """When the first request left (epoch seconds), so that a caller who noted when it started
-    the process can tell the cost of start-up and imports (bench/check.py does)."""
-    return {"first_request_epoch": first_request_wall}
-
-
-def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:
-    """The official suite refuses anything but a plain member: so do we, by default."""
-    elevated = sorted(set(roles) & {"admin", "manager"})
-    if elevated and not allow_admin:
-        raise ScsIaasError(
-            f"cloud {cloud!r}: credentials have role(s) {', '.join(elevated)}; the SCS suite "
-            "runs as a plain member (use a member account, or --allow-admin if you know why)"
-        )
-    if "member" not in roles and not allow_admin:
-        raise ScsIaasError(
-            f"cloud {cloud!r}: credentials lack the 'member' role (roles: "
-            f"{', '.join(roles) or 'none'})"
-        )
-
-
-def _cleanup(cloud: Any) -> int:
-    from scs_iaas.checks import runner
-    from scs_iaas.checks.base import RESOURCE_PREFIX as prefix
-
-    total = 0
-    for check in runner.all_checks():
-        if check.cleanup is not None:
-            total += check.cleanup(cloud, prefix)
-    print(f"deleted {total} leftover resource(s) named {prefix}*")
-    return 0

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from scs_iaas.errors import ScsIaasError
 
 # The scs-0104 standard images the demo uploads: Ubuntu 24.04 (mandatory), Debian 12 and a
 # CAPI image (recommended). The box has no internet, so the bytes come from a local stand-in
@@ -62,7 +65,7 @@ def _area_counts(results: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """(failed, total) test ids per area, as the official suite counts them."""
     import re
 
-    from scs_iaas.commands.check import VALIDATE
+    from scs_iaas.app.areas import VALIDATE
 
     out = {}
     for area in AREAS:
@@ -77,24 +80,24 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from scs_iaas.app.areas import validate_pattern
+    from scs_iaas.app.check import evaluate
+    from scs_iaas.app.manage import Managed, manage
     from scs_iaas.box import Box
-    from scs_iaas.cli import main
-    from scs_iaas.commands.check import evaluate, validate_pattern
     from scs_iaas.report import emit
+    from scs_iaas.report.plan import render_text
 
     console = Console(highlight=False)
     box = Box(args.home)
     _say(console, "1. the local cloud")
     info = box.up()
-    os.environ["OS_CLIENT_CONFIG_FILE"] = str(info.clouds_yaml)
-    os.environ.pop("OS_CLOUD", None)
-    admin = ["--os-cloud", info.admin_cloud]
+    clouds_yaml = str(info.clouds_yaml)
     if args.fresh:
-        removed = _empty(info.admin_cloud)
+        removed = _empty(info.admin_cloud, clouds_yaml)
         console.print(f"--fresh: removed {removed} standard flavor(s), image(s) and volume type(s)")
 
     _say(console, "2. check flavors, images and volume types (as a plain member)")
-    before = evaluate(info.member_cloud, validate_pattern(AREAS))
+    before = evaluate(info.member_cloud, validate_pattern(AREAS), clouds_yaml=clouds_yaml)
     counts_before = _area_counts(before.results)
     for line in before.extra["verdict_lines"]:
         console.print(line, markup=False)
@@ -102,20 +105,39 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"  {area}: {failed} of {total} tests fail")
 
     _say(console, "3. the managers: plan and apply (as admin)")
-    definitions = _demo_images(box.home)
-    steps = [
-        ["manage", "flavors", "--set", "all", "--spec", "hw_rng:allowed=True", *admin, "--apply"],
-        ["manage", "volume-types", *admin, "--apply"],
-        ["manage", "images", "--definitions", str(definitions), *admin, "--apply"],
+    definitions = str(_demo_images(box.home))
+    admin = f"--os-cloud {info.admin_cloud}"
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        (
+            "flavors",
+            f"--set all --spec hw_rng:allowed=True {admin} --apply",
+            {"flavor_set": "all", "specs": ["hw_rng:allowed=True"]},
+        ),
+        ("volume-types", f"{admin} --apply", {}),
+        ("images", f"--definitions {definitions} {admin} --apply", {"definitions": definitions}),
     ]
-    for step in steps:
-        console.print(f"[dim]$ scs-iaas {' '.join(step)}[/]", soft_wrap=True)
-        if main(step) == 2:
-            console.print(f"[bold red]demo stopped: `scs-iaas {' '.join(step)}` failed[/]")
+
+    def show(managed: Managed) -> None:
+        render_text(managed.plan, sys.stdout, title=f"plan: {managed.plan.kind}")
+
+    for area, line, options in steps:
+        console.print(f"[dim]$ scs-iaas manage {area} {line}[/]", soft_wrap=True)
+        try:
+            manage(
+                area,
+                info.admin_cloud,
+                do_apply=True,
+                show=show,
+                log=sys.stdout,
+                clouds_yaml=clouds_yaml,
+                **options,
+            )
+        except ScsIaasError as exc:
+            console.print(f"[bold red]demo stopped: manage {area}: {exc}[/]", markup=False)
             return 2
 
     _say(console, "4. check again: the whole suite")
-    after = evaluate(info.member_cloud)
+    after = evaluate(info.member_cloud, clouds_yaml=clouds_yaml)
     emit(after.findings, "text", title=f"SCS conformance of {info.member_cloud}", extra=after.extra)
     counts_after = _area_counts(after.results)
     table = Table(title="failing tests per area")
@@ -141,12 +163,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _empty(admin_cloud: str) -> int:
+def _empty(admin_cloud: str, clouds_yaml: str | None = None) -> int:
     """Delete what the managers create (flavors, demo images, encrypted type) when unused."""
     from scs_iaas.cloud.connection import connect
     from scs_iaas.standards.flavors import standard_flavors
 
-    conn = connect(admin_cloud).conn
+    conn = connect(admin_cloud, config_file=clouds_yaml).conn
     used_flavors = {
         (s.flavor or {}).get("original_name") for s in conn.compute.servers(all_projects=True)
     }

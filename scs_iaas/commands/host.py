@@ -18,7 +18,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-AREAS = ("cc", "storage", "sensors", "time", "config")
+from scs_iaas.app.host import AREAS
+
 CHECK_FORMATS = ("text", "json", "junit", "html")
 
 
@@ -29,6 +30,9 @@ def register(subparsers: Any) -> None:
     check = sub.add_parser("check", help="judge this host: CC, LUKS/SSD, sensors, time sync")
     _root_arg(check)
     check.add_argument("-f", "--format", choices=CHECK_FORMATS, default="text")
+    check.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report here (default stdout)"
+    )
     check.add_argument(
         "--only",
         default=",".join(AREAS),
@@ -122,10 +126,6 @@ def _tls_findings(args: argparse.Namespace, targets: dict[str, list[str]]) -> li
         return []
     from scs_iaas.app.host_fleet import tls_profile
 
-    if args.tls_ca and not Path(args.tls_ca).is_file():
-        from scs_iaas.errors import InputError
-
-        raise InputError(f"--tls-ca {args.tls_ca}: no such file")
     return tls_profile(targets, args.tls_ca)
 
 
@@ -185,102 +185,17 @@ def parse_only(text: str) -> tuple[str, ...]:
     return areas
 
 
-def host_root(path: str) -> Any:
-    """``--root`` must be a directory: a typo would otherwise read as an empty host."""
-    from scs_iaas.errors import InputError
-    from scs_iaas.host.root import HostRoot
-
-    if not path or not Path(path).is_dir():
-        raise InputError(f"--root {path!r}: not a directory")
-    if not (Path(path) / "proc" / "cpuinfo").is_file():
-        raise InputError(f"--root {path}: not a host tree (no proc/cpuinfo under it)")
-    return HostRoot.of(path)
-
-
-def host_check(
-    root_path: str,
-    only: tuple[str, ...] = AREAS,
-    instances_path: str | None = None,
-    nova_conf: str | None = None,
-) -> tuple[list[Any], dict[str, Any]]:
-    """Read the facts of the chosen areas and judge them: (findings, facts as plain data).
-
-    Paths the operator names (``nova_conf``, ``instances_path``) must exist: a typo must not
-    read as "not a compute host"."""
-    from scs_iaas.errors import InputError
-    from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, DEFAULT_PATH, read_nova_conf
-
-    root = host_root(root_path)
-    if nova_conf is not None and not root.file(nova_conf).is_file():
-        raise InputError(f"--nova-conf {nova_conf}: no such file under {root.path}")
-    if instances_path is not None and not root.file(instances_path).exists():
-        raise InputError(f"--instances-path {instances_path}: does not exist under {root.path}")
-    if nova_conf is None:
-        from scs_iaas.host.services import BY_NAME
-
-        kolla = BY_NAME["nova-compute"].files["conf"][0]
-        nova_conf = kolla if root.file(kolla).is_file() else DEFAULT_PATH
-    nova = read_nova_conf(root, nova_conf)
-    findings: list[Any] = []
-    facts: dict[str, Any] = {"root": str(root.path), "nova": asdict(nova) if nova else None}
-    if "cc" in only:
-        from scs_iaas.checks import host_confidential_computing
-        from scs_iaas.host.cpu import read_confidential
-
-        cc = read_confidential(root)
-        facts["confidential_computing"] = asdict(cc)
-        findings += host_confidential_computing.check(cc, nova)
-    if "storage" in only:
-        from scs_iaas.checks import host_storage
-        from scs_iaas.host.block import read_storage
-
-        path = instances_path or (nova.instances_path if nova else None) or DEFAULT_INSTANCES_PATH
-        storage = read_storage(root, path)
-        facts["storage"] = asdict(storage)
-        findings += host_storage.check(storage, nova)
-    if "sensors" in only:
-        from scs_iaas.checks import host_sensors
-        from scs_iaas.host.hwmon import read_hwmon
-
-        hw = read_hwmon(root)
-        facts["sensors"] = asdict(hw)
-        findings += host_sensors.check(hw)
-    if "time" in only:
-        from scs_iaas.checks import host_timesync
-        from scs_iaas.host.timesync import read_timesync
-
-        ts = read_timesync(root)
-        facts["timesync"] = asdict(ts)
-        findings += host_timesync.check(ts)
-    if "config" in only:
-        from scs_iaas.checks import host_config
-        from scs_iaas.checks.host_scs_0125_secure_connections import tls_targets
-        from scs_iaas.host.config import read_config_facts
-
-        cf = read_config_facts(root)
-        targets = {f"{h}:{p}": sorted(set(w)) for (h, p), w in tls_targets(cf).items()}
-        facts["config"] = cf.summary(targets)
-        findings += host_config.check(cf)
-    return findings, facts
-
-
 def run_check(args: argparse.Namespace) -> int:
-    from scs_iaas.findings import exit_code
-    from scs_iaas.host.archive import is_archive, unpacked
-    from scs_iaas.report import emit
+    from scs_iaas.app.host import host_check_any
+    from scs_iaas.model.findings import exit_code
+    from scs_iaas.report import emit_to
 
-    if is_archive(args.root):
-        with unpacked(args.root) as tree:
-            findings, facts = host_check(
-                str(tree), parse_only(args.only), args.instances_path, args.nova_conf
-            )
-        facts["root"] = args.root
-    else:
-        findings, facts = host_check(
-            args.root, parse_only(args.only), args.instances_path, args.nova_conf
-        )
+    findings, facts = host_check_any(
+        args.root, parse_only(args.only), args.instances_path, args.nova_conf
+    )
     findings += _tls_findings(args, facts.get("config", {}).get("tls_targets", {}))
-    emit(
+    emit_to(
+        args.output,
         findings,
         args.format,
         title=f"scs-iaas host check ({args.root})",
@@ -310,8 +225,9 @@ FORMAT_BY_SUFFIX = {".json": "json", ".xml": "junit", ".html": "html", ".txt": "
 def run_judge(args: argparse.Namespace) -> int:
     from collections import Counter
 
+    from scs_iaas.app.host import host_check
     from scs_iaas.app.host_fleet import judge_fleet
-    from scs_iaas.findings import exit_code
+    from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit_to
 
     only = parse_only(args.only)
@@ -360,9 +276,10 @@ def _sensor_table(hw: Any) -> None:
 
 
 def run_sensors(args: argparse.Namespace) -> int:
+    from scs_iaas.app.host import host_root
     from scs_iaas.checks import host_sensors
-    from scs_iaas.findings import exit_code
     from scs_iaas.host.hwmon import read_hwmon
+    from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
 
     hw = read_hwmon(host_root(args.root))
@@ -381,8 +298,8 @@ def run_sensors(args: argparse.Namespace) -> int:
 
 def run_bench_disk(args: argparse.Namespace) -> int:
     from scs_iaas.checks.host_storage import check_disk_bench
-    from scs_iaas.findings import exit_code
     from scs_iaas.host import bench_disk
+    from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
 
     result = bench_disk.run(
@@ -400,8 +317,8 @@ def run_bench_disk(args: argparse.Namespace) -> int:
 
 def run_bench_encryption(args: argparse.Namespace) -> int:
     from scs_iaas.checks.host_storage import check_encryption_bench
-    from scs_iaas.findings import exit_code
     from scs_iaas.host import bench_encryption
+    from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
 
     result = bench_encryption.run(args.dir, write_count(args), args.engine, args.key_size)

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from scs_iaas.errors import CloudError, InputError
+from scs_iaas.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from scs_iaas.app.manage import Managed
     from scs_iaas.cloud.connection import Cloud
-    from scs_iaas.cloud.snapshot import Snapshot
-    from scs_iaas.managers.plan import Plan
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -97,145 +95,65 @@ def register(sub: Any) -> None:
     v.set_defaults(func=run_volume_types)
 
 
-# -- flavors -------------------------------------------------------------------------------------
-
-
 def run_flavors(args: argparse.Namespace) -> int:
-    from scs_iaas.managers import flavors as fm
+    from scs_iaas.app.manage import plan_flavors
 
-    extra = fm.load_definitions(args.definitions) if args.definitions else ()
-    standard = fm.standard_set(args.flavor_set) if args.flavor_set != "none" else ()
-    desired = fm.with_specs(fm.combine(standard, extra), fm.parse_spec_args(args.spec))
-    if not desired:
-        raise InputError("nothing to manage: --set none and no --definitions")
-    cloud = _connect(args)
-    snap = _read(cloud, {"flavors"})
-    if fm.needs_servers(desired, snap, replace=args.replace):
-        snap = _add_servers(cloud, snap)
-    plan = fm.plan_flavors(desired, snap, replace=args.replace)
-    return _finish(args, cloud, plan, admin_for="creating or changing flavors")
-
-
-# -- images --------------------------------------------------------------------------------------
+    managed = plan_flavors(
+        args.os_cloud,
+        flavor_set=args.flavor_set,
+        definitions=args.definitions,
+        specs=args.spec,
+        replace_drifted=args.replace,
+    )
+    return _finish(args, managed)
 
 
 def run_images(args: argparse.Namespace) -> int:
-    from scs_iaas.managers import images as im
+    from scs_iaas.app.manage import plan_images
 
-    desired = im.load_definitions(args.definitions)
-    today = _today(args.today)
-    cloud = _connect(args)
-    snap = _read(cloud, {"images"})
-    if im.needs_servers(desired, snap, delete=args.delete, today=today):
-        snap = _add_servers(cloud, snap)
-    plan = im.plan_images(desired, snap, delete=args.delete, today=today)
-    public = any(d.visibility == "public" for d in desired)
-    return _finish(args, cloud, plan, admin_for="public images" if public else None)
+    managed = plan_images(
+        args.os_cloud, definitions=args.definitions, delete=args.delete, today=_today(args.today)
+    )
+    return _finish(args, managed)
 
 
-def _today(text: str | None) -> date:
+def _today(text: str | None) -> date | None:
     if not text:
-        return datetime.now(UTC).date()
+        return None
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(f"--today {text!r}: not a date (YYYY-MM-DD)") from None
 
 
-# -- volume types -------------------------------------------------------------------------------
-
-
 def run_volume_types(args: argparse.Namespace) -> int:
-    from scs_iaas.managers import volume_types as vm
+    from scs_iaas.app.manage import plan_volume_types
 
-    if args.definitions:
-        base = vm.load_definitions(args.definitions)
-    else:
-        base = vm.default_types(encrypted_name=args.encrypted_name)
-    desired = vm.declare_replicated(base, args.replicated)
-    cloud = _connect(args)
-    snap = _read(cloud, {"volume_types", "volume_encryption"})
-    ids = vm.needs_usage(desired, snap)
-    in_use = _volume_usage(cloud, ids) if ids else {}
-    plan = vm.plan_volume_types(desired, snap, in_use=in_use)
-    return _finish(args, cloud, plan, admin_for="creating or changing volume types")
-
-
-def _volume_usage(cloud: Cloud, type_ids: list[str]) -> dict[str, int]:
-    """How many volumes (all projects, as admin) use each type: one list call per type.
-
-    Cinder filters by ``volume_type_id``; it silently ignores ``volume_type`` for ids (the
-    SDK's name), so the raw query is used. Counted up to 1000: any use blocks the change.
-    """
-    from scs_iaas.cloud.connection import api_error
-
-    out: dict[str, int] = {}
-    everyone = "&all_tenants=1" if "admin" in cloud.roles else ""
-    for tid in type_ids:
-        try:
-            resp = cloud.conn.block_storage.get(
-                f"/volumes?volume_type_id={tid}&limit=1000{everyone}", raise_exc=True
-            )
-            out[tid] = len(resp.json().get("volumes", []))
-        except Exception as exc:
-            raise api_error(f"listing volumes of type {tid}", exc) from None
-    return out
-
-
-# -- shared ---------------------------------------------------------------------------------
-
-
-def _connect(args: argparse.Namespace) -> Cloud:
-    from scs_iaas.cloud.connection import connect
-
-    return connect(args.os_cloud)
-
-
-def _read(cloud: Cloud, kinds: set[str]) -> Snapshot:
-    from scs_iaas.cloud.snapshot import read_snapshot
-
-    snap = read_snapshot(cloud, kinds)
-    for kind in sorted(kinds):
-        if kind in snap.errors:
-            raise CloudError(f"cloud {cloud.name!r}: {snap.errors[kind]}")
-    return snap
-
-
-def _add_servers(cloud: Cloud, snap: Snapshot) -> Snapshot:
-    """Servers are read only when the plan needs "in use" (a replacement or a deletion)."""
-    from scs_iaas.cloud.snapshot import read_snapshot
-
-    extra = read_snapshot(cloud, {"servers"})
-    return replace(
-        snap,
-        servers=extra.servers,
-        fetched=snap.fetched | (extra.fetched & {"servers"}),
-        errors={**snap.errors, **extra.errors},
+    managed = plan_volume_types(
+        args.os_cloud,
+        definitions=args.definitions,
+        encrypted_name=args.encrypted_name,
+        replicated=args.replicated,
     )
+    return _finish(args, managed)
 
 
-def _finish(
-    args: argparse.Namespace, cloud: Cloud, plan: Plan, *, admin_for: str | None = None
-) -> int:
-    from scs_iaas.managers.plan import render_json, render_text
+def _finish(args: argparse.Namespace, managed: Managed) -> int:
+    from scs_iaas.app.manage import apply, require_admin
+    from scs_iaas.report.plan import render_json, render_text
 
+    cloud, plan = managed.cloud, managed.plan
     out = sys.stdout
-    applied = None
-    if args.format == "text":
+    text = args.format == "text"
+    if text:
         render_text(plan, out, title=f"plan: {plan.kind} on {cloud.name}")
-    if args.apply and plan.changes and admin_for and "admin" not in cloud.roles:
-        # refuse up front rather than stop half-way at the first 403
-        raise CloudError(
-            f"cloud {cloud.name!r}: {admin_for} needs the admin role (roles: "
-            f"{', '.join(cloud.roles) or 'none'}); nothing was changed"
-        )
+    if args.apply:
+        require_admin(managed)
     if args.apply and plan.changes:
-        from scs_iaas.cloud.apply import apply_plan
-
-        if args.format == "text":
-            print(f"applying {len(plan.changes)} change(s) …", file=out, flush=True)
         try:
-            applied = apply_plan(cloud, plan, log=out if args.format == "text" else None)
+            if text:
+                print(f"applying {len(plan.changes)} change(s) …", file=out, flush=True)
+            apply(managed, log=out if text else None)
         finally:
             _debug(args, cloud)
     else:
@@ -243,18 +161,18 @@ def _finish(
     if args.format == "json":
         extra: dict[str, Any] = {
             "cloud": cloud.name,
-            "applied": applied.to_dict() if applied else None,
+            "applied": managed.applied.to_dict() if managed.applied else None,
             "api_requests": cloud.counter.count,
             "api_writes": cloud.counter.writes,
         }
         render_json(plan, out, extra=extra)
     if plan.conflicts:
-        if args.format == "text":
+        if text:
             print(f"{len(plan.conflicts)} conflict(s) need a decision (see above)", file=out)
         return 1
     if args.check and not args.apply and plan.changes:
         return 1
-    if args.format == "text" and plan.changes and not args.apply:
+    if text and plan.changes and not args.apply:
         print("dry run: nothing changed; rerun with --apply to do it", file=out)
     return 0
 

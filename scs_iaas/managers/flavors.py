@@ -14,12 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scs_iaas.cloud.snapshot import FlavorRec, Snapshot
 from scs_iaas.managers import definitions
-from scs_iaas.managers.plan import Action, Op, Plan, frozen
+from scs_iaas.model.plan import Action, FlavorChange, FlavorSpec, Op, Plan, frozen
+from scs_iaas.model.snapshot import FlavorRec, Snapshot
 
 KIND = "flavor"
-SETS = ("mandatory", "recommended", "all")
 MANAGED_PREFIX = "scs:"  # extra-spec keys we own: stale ones are removed
 
 
@@ -278,15 +277,13 @@ def _create(d: DesiredFlavor) -> Action:
         d.name,
         f"missing ({d.source}); {d.vcpus} vCPU, {d.ram} MiB, {d.disk} GB, "
         f"{len(d.extra_specs)} extra specs",
-        params=frozen(
-            {
-                "vcpus": d.vcpus,
-                "ram": d.ram,
-                "disk": d.disk,
-                "is_public": True if d.is_public is None else d.is_public,
-                "description": d.description,
-                "extra_specs": dict(d.extra_specs),
-            }
+        params=FlavorSpec(
+            vcpus=d.vcpus,
+            ram=d.ram,
+            disk=d.disk,
+            is_public=True if d.is_public is None else d.is_public,
+            description=d.description,
+            extra_specs=frozen(d.extra_specs),
         ),
     )
 
@@ -309,7 +306,7 @@ def _update(d: DesiredFlavor, f: FlavorRec) -> Action | None:
         d.name,
         "; ".join(reasons),
         resource_id=f.id,
-        params=frozen({"set_specs": to_set, "unset_specs": stale, "description": description}),
+        params=FlavorChange(frozen(to_set), tuple(stale), description),
     )
 
 
@@ -353,18 +350,18 @@ def _replace_or_conflict(
         f"{what}; no server uses it: delete and recreate"
         + ("" if is_public else " (flavor access is copied)"),
         resource_id=f.id,
-        params=frozen(
-            {
-                "vcpus": d.vcpus,
-                "ram": d.ram,
-                "disk": d.disk,
-                "is_public": is_public,
-                "was_public": f.is_public,
-                "description": d.description if d.description is not None else f.description,
-                "extra_specs": {
+        params=FlavorSpec(
+            vcpus=d.vcpus,
+            ram=d.ram,
+            disk=d.disk,
+            is_public=is_public,
+            was_public=f.is_public,
+            description=d.description if d.description is not None else f.description,
+            extra_specs=frozen(
+                {
                     **{k: v for k, v in f.extra_specs.items() if not k.startswith(MANAGED_PREFIX)},
                     **d.extra_specs,
-                },
-            }
+                }
+            ),
         ),
     )

@@ -20,14 +20,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scs_iaas.cloud.snapshot import ImageRec, Snapshot
 from scs_iaas.managers import definitions
-from scs_iaas.managers.plan import Action, Op, Plan, frozen
+from scs_iaas.model.plan import (
+    NAME_PROP,
+    PENDING_PROP,
+    Action,
+    ImageDelete,
+    ImagePatch,
+    ImageUpload,
+    Op,
+    Plan,
+    frozen,
+    patch_ops,
+)
+from scs_iaas.model.snapshot import ImageRec, Snapshot
 
 KIND = "image"
-NAME_PROP = "scs-iaas:name"
 CHECKSUM_PROP = "scs-iaas:checksum"
-PENDING_PROP = "scs-iaas:upload-pending"
 BUILD_DATE = "image_build_date"
 UNFINISHED = frozenset({"queued", "saving", "uploading", "importing", "killed"})
 
@@ -223,33 +232,6 @@ def want_state(
     return core, props
 
 
-def patch_ops(
-    have_core: Mapping[str, Any],
-    have_props: Mapping[str, Any],
-    want_core: Mapping[str, Any],
-    want_props: Mapping[str, str],
-    remove: Sequence[str] = (),
-) -> list[dict[str, Any]]:
-    """The JSON-patch operations (Glance's dialect) from what an image has to what it should."""
-    ops: list[dict[str, Any]] = []
-    for k, v in want_core.items():
-        if have_core.get(k) != v:
-            ops.append({"op": "replace", "path": f"/{k}", "value": v})
-    for k, v in want_props.items():
-        if k not in have_props:
-            ops.append({"op": "add", "path": f"/{_ptr(k)}", "value": v})
-        elif str(have_props[k]) != v:
-            ops.append({"op": "replace", "path": f"/{_ptr(k)}", "value": v})
-    for k in remove:
-        if k in have_props:
-            ops.append({"op": "remove", "path": f"/{_ptr(k)}"})
-    return ops
-
-
-def _ptr(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def core_of(img: ImageRec) -> dict[str, Any]:
     return {
         "name": img.name,
@@ -301,7 +283,10 @@ def needs_servers(
     if not delete:
         return False
     probe = plan_images(desired, snap, delete=True, today=today, probe=True)
-    return any(a.op is Op.DELETE and not a.params.get("leftover") for a in probe.actions)
+    return any(
+        a.op is Op.DELETE and not (isinstance(a.params, ImageDelete) and a.params.leftover)
+        for a in probe.actions
+    )
 
 
 def plan_images(
@@ -353,7 +338,7 @@ def _plan_one(
                     img.name,
                     f"leftover of an interrupted upload (status {img.status}); delete and redo",
                     resource_id=img.id,
-                    params=frozen({"leftover": True}),
+                    params=ImageDelete(leftover=True),
                 )
             )
     live = [i for i in managed if not is_leftover(i)]
@@ -453,7 +438,7 @@ def _plan_one(
                 (f"older version (newest is {current}): " if not is_current else "")
                 + describe_ops(ops),
                 resource_id=img.id,
-                params=frozen({"patch": ops}),
+                params=ImagePatch(tuple(frozen(o) for o in ops)),
             )
         )
     # order: clear leftovers, publish the new version, then rename/hide the old ones (so the
@@ -470,15 +455,13 @@ def _create(d: DesiredImage, v: Version) -> Action:
         KIND,
         d.name,
         f"version {v.build_date} missing ({d.source}); upload from {_short_url(v.url)}",
-        params=frozen(
-            {
-                "url": v.url,
-                "checksum": v.checksum,
-                "disk_format": d.disk_format,
-                "container_format": d.container_format,
-                "core": core,
-                "properties": props,
-            }
+        params=ImageUpload(
+            url=v.url,
+            checksum=v.checksum,
+            disk_format=d.disk_format,
+            container_format=d.container_format,
+            core=frozen(core),
+            properties=frozen(props),
         ),
     )
 

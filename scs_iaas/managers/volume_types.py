@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scs_iaas.cloud.snapshot import Snapshot, VolumeTypeRec
 from scs_iaas.managers import definitions
-from scs_iaas.managers.plan import Action, Op, Plan, frozen
+from scs_iaas.model.plan import Action, Op, Plan, VolumeTypeChange, VolumeTypeSpec, frozen
+from scs_iaas.model.snapshot import Snapshot, VolumeTypeRec
 from scs_iaas.standards.volume_types import (
     VolumeTypeDescriptionError,
     claimed_aspects,
@@ -202,13 +202,11 @@ def _create(d: DesiredVolumeType) -> Action:
         KIND,
         d.name,
         f"missing ({d.source}); create{what}, description {description!r}",
-        params=frozen(
-            {
-                "description": description,
-                "is_public": True if d.is_public is None else d.is_public,
-                "extra_specs": dict(d.extra_specs),
-                "encryption": dict(LUKS) if d.encrypted else None,
-            }
+        params=VolumeTypeSpec(
+            description=description,
+            is_public=True if d.is_public is None else d.is_public,
+            extra_specs=frozen(d.extra_specs),
+            encryption=frozen(LUKS) if d.encrypted else None,
         ),
     )
 
@@ -243,7 +241,7 @@ def _diff(
                 aspects.remove("encrypted")
         else:
             reasons.append(f"{have} -> {_enc_text(LUKS)}")
-            params["encryption"] = dict(LUKS)
+            params["encryption"] = frozen(LUKS)
             params["encryption_exists"] = bool(enc)
     text = d.text if d.text is not None else text_of(t.description)
     want_desc = format_volume_type_description(aspects, text)
@@ -256,10 +254,15 @@ def _diff(
     specs = {k: v for k, v in d.extra_specs.items() if t.extra_specs.get(k) != v}
     if specs:
         reasons.append("extra specs " + ", ".join(f"{k}={v}" for k, v in sorted(specs.items())))
-        params["extra_specs"] = specs
+        params["extra_specs"] = frozen(specs)
     if params:
         update = Action(
-            Op.UPDATE, KIND, d.name, "; ".join(reasons), resource_id=t.id, params=frozen(params)
+            Op.UPDATE,
+            KIND,
+            d.name,
+            "; ".join(reasons),
+            resource_id=t.id,
+            params=VolumeTypeChange(**params),
         )
         actions.insert(0, update)
     return actions

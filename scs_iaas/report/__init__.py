@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 FORMATS = ("text", "json", "junit", "html", "scs-yaml")
 _MODULES = {"json": "json", "junit": "junit", "html": "html", "scs-yaml": "scs_yaml"}

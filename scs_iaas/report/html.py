@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, sort_key
 
-_ORDER = {Status.ABORT: 0, Status.FAIL: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1d2330;max-width:76rem}
 h1{font-size:1.6rem;margin-bottom:.2rem} .meta{color:#5b6478;margin-bottom:1.5rem}
@@ -67,7 +66,7 @@ def render_html(findings: Sequence[Finding], *, title: str, extra: dict[str, Any
     for f in findings:
         by_standard[f.standard].append(f)
     for standard in sorted(by_standard, key=lambda s: (s.startswith("scs-iaas"), s)):
-        items = sorted(by_standard[standard], key=lambda f: (_ORDER[f.status], f.id, f.resource))
+        items = sorted(by_standard[standard], key=sort_key)
         c = Counter(f.status for f in items)
         bad = c[Status.FAIL] + c[Status.ABORT]
         head = ", ".join(f"{c[s]} {s.lower()}" for s in Status if c[s])

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 
 
 def to_document(

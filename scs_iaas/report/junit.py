@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 
 def render_junit(findings: Sequence[Finding], *, title: str, extra: dict[str, Any]) -> str:

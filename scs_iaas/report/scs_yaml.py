@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 
 SPEC = {
     "uuid": "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f",

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, sort_key
 
 STYLE = {
     Status.PASS: "green",
@@ -17,7 +17,6 @@ STYLE = {
     Status.ABORT: "bold magenta",
 }
 PER_TEST = 10  # rows per (status, test) before the rest is summed up, unless verbose
-_ORDER = {Status.ABORT: 0, Status.FAIL: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
 
 
 def render_text(
@@ -30,7 +29,7 @@ def render_text(
     console = Console(file=out, highlight=False, width=None if out.isatty() else 160)
     verbose = bool(extra.get("verbose"))
     shown = [f for f in findings if verbose or f.status != Status.PASS]
-    shown.sort(key=lambda f: (_ORDER[f.status], f.id, f.resource))
+    shown.sort(key=sort_key)
     if shown:
         table = Table(title=title, title_justify="left", expand=False)
         table.add_column("status", no_wrap=True)

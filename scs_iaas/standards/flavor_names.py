@@ -35,7 +35,6 @@ VERSIONS: Final = ("v1", "v2", "v3")
 PREFIX: Final = "SCS-"
 
 Verdict = Literal["pass", "tolerated", "fail", "ignored"]
-SyntaxName = Literal["v1", "v2", "v3"]
 
 # ---------------------------------------------------------------------------------------------
 # Grammar tables (scs-0100-v3 "Complete proposal for systematic flavor naming")

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards.scope import Module, RuleFinding, grade, module_for
 
 PropFinding = RuleFinding

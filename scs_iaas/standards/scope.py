@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Literal
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, fold
 
 Target = Literal["main", "recommended", "preview"]
 TargetVerdictName = Literal["PASS", "FAIL", "TENTATIVE"]
@@ -451,13 +451,7 @@ def suite_results(
     An id passes when no resource failed it. Ids in ``vacuous`` that have no finding at all
     pass, as the official suite passes a test that finds nothing to check.
     """
-    order = {Status.ABORT: 3, Status.FAIL: 2, Status.PASS: 1, Status.WARN: 1, Status.SKIP: 0}
-    out: dict[str, Status] = {i: Status.PASS for i in vacuous}
-    for f in findings:
-        current = out.get(f.id)
-        if current is None or order[f.official] > order[current]:
-            out[f.id] = f.official
-    return out
+    return fold((f.to_finding() for f in findings), vacuous=vacuous)
 
 
 # --- verdicts ---------------------------------------------------------------------------------

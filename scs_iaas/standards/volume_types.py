@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards.scope import RuleFinding, grade, module_for
 
 STANDARD = "scs-0114"

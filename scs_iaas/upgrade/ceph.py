@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.errors import InputError, ScsIaasError
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 from scs_iaas.upgrade import releases as rel
 
 STANDARD = "scs-iaas upgrade"

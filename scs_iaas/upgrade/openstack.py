@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from scs_iaas.findings import Finding
+from scs_iaas.model.findings import Finding
 from scs_iaas.upgrade import releases as rel
 from scs_iaas.upgrade.releases import RELEASES, Release
 
@@ -381,19 +381,27 @@ def fetch_documents(conn: Any) -> tuple[dict[str, dict[str, Any] | None], dict[s
     from concurrent.futures import ThreadPoolExecutor
 
     def endpoint(service: str) -> str | None:
-        try:
-            url = conn.endpoint_for(service)
-        except Exception:
-            url = None
-        if not url and service == "block-storage":
-            for alias in ("volumev3", "volume"):
-                try:
-                    url = conn.endpoint_for(alias)
-                except Exception:
-                    url = None
-                if url:
-                    break
-        return str(url) if url else None
+        """The catalog URL, or None when the catalog has no such service. Anything else (the
+        token could not be had, Keystone unreachable) is an error of its own, not "missing"."""
+        import keystoneauth1.exceptions as ksa
+
+        from scs_iaas.errors import CloudError
+
+        for name in (service, *(("volumev3", "volume") if service == "block-storage" else ())):
+            try:
+                url = conn.endpoint_for(name)
+            except ksa.EndpointNotFound:
+                url = None
+            except Exception as exc:
+                from scs_iaas.cloud.redact import redact
+
+                why = redact(" ".join(str(exc).split()) or type(exc).__name__)
+                raise CloudError(
+                    f"{SERVICE_NAMES[service]}: cannot look up its endpoint in the catalog: {why}"
+                ) from None
+            if url:
+                return str(url)
+        return None
 
     def one(service: str) -> tuple[str, dict[str, Any] | None, str]:
         url = endpoint(service)
@@ -445,7 +453,7 @@ def judge(
     when a range straddles the answer (one candidate may step, another may not) the path finding
     is a WARN that names both.
     """
-    from scs_iaas.findings import Status
+    from scs_iaas.model.findings import Status
 
     out: list[Finding] = []
     if not det.services:

@@ -191,7 +191,7 @@ def test_security_group_fallback_for_old_neutron_on_the_real_neutron(box, monkey
     rules and the default group's, delete it) still runs against the real Neutron here."""
     from scs_iaas.checks import scs_0115_default_security_groups as c0115
     from scs_iaas.cloud.connection import connect
-    from scs_iaas.cloud.snapshot import rules_of_new_security_groups
+    from scs_iaas.cloud.probes import rules_of_new_security_groups
 
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
     cloud = connect(box.member_cloud)
@@ -202,3 +202,33 @@ def test_security_group_fallback_for_old_neutron_on_the_real_neutron(box, monkey
     [finding] = c0115.judge(rules, "fallback")
     assert finding.status.value == "PASS", finding.reason
     assert not [g for g in cloud.conn.network.security_groups() if g.name == name]
+
+
+def test_old_neutron_error_runs_the_fallback_probe_and_the_check_judges_it(box, monkeypatch):
+    """The whole fallback path on the real Neutron: a snapshot whose default-rules read failed
+    the way an old Neutron makes it fail (the error read_snapshot builds for a 404), the probe,
+    and the check judging the probe's rules instead of ABORT."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from scs_iaas.checks import scs_0115_default_security_groups as c0115
+    from scs_iaas.checks.base import Context
+    from scs_iaas.cloud.connection import connect
+    from scs_iaas.cloud.probes import run_probes
+    from scs_iaas.cloud.snapshot import (
+        NO_DEFAULT_RULES_API,
+        Unsupported,
+        read_error,
+        read_snapshot,
+    )
+
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
+    cloud = connect(box.member_cloud)
+    snap = read_snapshot(cloud, {"default_sg_rules"})
+    old = read_error("default_sg_rules", Unsupported(NO_DEFAULT_RULES_API))
+    snap = replace(snap, default_sg_rules=(), errors={"default_sg_rules": old})
+    prefix = f"scs-iaas-check-{secrets.token_hex(3)}-"
+    snap = run_probes(cloud, snap, [c0115.PROBE], prefix)
+    [finding] = c0115.run(Context(snapshot=snap, now=datetime.now(UTC), with_resources=True))
+    assert finding.status.value == "PASS", finding.reason
+    assert finding.resource == f"rules of new group {prefix}default-sg"

@@ -163,3 +163,26 @@ def test_real_pacific_through_the_ceph_cli(ceph_cluster: Path):
     doc = json.loads(proc.stdout)
     assert proc.returncode == 0, doc["findings"]
     assert {f["status"] for f in doc["findings"]} == {"PASS"}
+
+
+def test_a_refused_token_is_an_error_not_missing_services(box, tmp_path):
+    """The endpoint lookup needs a token; when Keystone refuses it, that is said in one line
+    (exit 2), not read as "the catalog has none of the services"."""
+    import yaml
+
+    from scs_iaas.errors import CloudError
+    from scs_iaas.upgrade.openstack import fetch_documents
+
+    config = yaml.safe_load(Path(box.clouds_yaml).read_text())
+    entry = config["clouds"][box.member_cloud]
+    entry["auth"]["password"] = "not-the-password"
+    wrong = tmp_path / "clouds.yaml"
+    wrong.write_text(yaml.safe_dump({"clouds": {"wrong": entry}}))
+
+    import openstack.config
+    import openstack.connection
+
+    cfg = openstack.config.OpenStackConfig(config_files=[str(wrong)], vendor_files=[])
+    conn = openstack.connection.Connection(config=cfg.get_one(cloud="wrong"))
+    with pytest.raises(CloudError, match="cannot look up its endpoint in the catalog"):
+        fetch_documents(conn)

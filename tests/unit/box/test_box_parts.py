@@ -199,3 +199,31 @@ def test_daemons_held_only_while_apt_runs(tmp_path: Path) -> None:
     with install.daemons_held(policy):
         pass
     assert policy.read_text() == "#!/bin/sh\nexit 0\n"
+
+
+def test_a_readiness_probe_waits_on_a_refused_connection_but_not_on_refused_credentials():
+    """Not up yet (connection refused, 503) reads as "wait"; a 401 from the box's own
+    credentials fails at once instead of looking like a timeout minutes later."""
+    import keystoneauth1.exceptions as ksa
+    import openstack.exceptions as os_exc
+    import pytest
+
+    from scs_iaas.box.box import _probe
+    from scs_iaas.errors import ScsIaasError
+
+    def raises(exc: Exception):
+        def ask():
+            raise exc
+
+        return ask
+
+    assert _probe("nova", lambda: ["up"]) == ["up"]
+    assert _probe("nova", raises(ksa.ConnectFailure("refused"))) is None
+    assert _probe("nova", raises(ConnectionRefusedError(111, "refused"))) is None
+    assert _probe("nova", raises(os_exc.HttpException("busy", http_status=503))) is None
+    with pytest.raises(ScsIaasError, match=r"nova: the box's own credentials were refused"):
+        _probe("nova", raises(ksa.Unauthorized("The request you have made requires auth")))
+    with pytest.raises(ScsIaasError, match=r"HTTP 403"):
+        _probe("nova", raises(os_exc.ForbiddenException("policy", http_status=403)))
+    with pytest.raises(ZeroDivisionError):  # a bug is not "not ready yet"
+        _probe("nova", lambda: 1 / 0)

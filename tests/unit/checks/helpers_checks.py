@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from scs_iaas.checks.base import Context
-from scs_iaas.cloud.snapshot import ServiceRec, Snapshot
+from scs_iaas.model.snapshot import ServiceRec, Snapshot
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -20,8 +20,8 @@ from scs_iaas.checks import (
 from scs_iaas.checks import (
     scs_0126_provider_networks as c0126,
 )
-from scs_iaas.cloud.snapshot import NetworkRec, SecurityGroupRuleRec
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
+from scs_iaas.model.snapshot import NetworkRec, SecurityGroupRuleRec
 
 FULL = ("compute", "identity", "image", "network", "load-balancer", "placement", "volumev3",
         "object-store-s3")  # fmt: skip
@@ -137,7 +137,7 @@ def test_0126_one_default_external_network():
 
 def test_0114_duplicate_aspect_fails_and_encrypted_type_found():
     from scs_iaas.checks import scs_0114_volume_types as c0114
-    from scs_iaas.cloud.snapshot import VolumeTypeRec
+    from scs_iaas.model.snapshot import VolumeTypeRec
 
     types = (
         VolumeTypeRec(id="1", name="LUKS", description="[scs:encrypted] LUKS"),
@@ -155,7 +155,7 @@ def test_0114_duplicate_aspect_fails_and_encrypted_type_found():
 
 def test_0114_missing_encrypted_type_points_at_the_manager():
     from scs_iaas.checks import scs_0114_volume_types as c0114
-    from scs_iaas.cloud.snapshot import VolumeTypeRec
+    from scs_iaas.model.snapshot import VolumeTypeRec
 
     found = c0114.run(ctx(volume_types=(VolumeTypeRec(id="1", name="__DEFAULT__"),)))
     [enc] = [f for f in found if f.id == "scs-0114-encrypted-type"]
@@ -163,20 +163,62 @@ def test_0114_missing_encrypted_type_points_at_the_manager():
     assert enc.fix.startswith("scs-iaas manage volume-types --apply")
 
 
-def test_0115_old_neutron_without_resources_aborts_with_the_way_out():
-    from scs_iaas.cloud.snapshot import NO_DEFAULT_RULES_API
+def _old_neutron_error():
+    """The error read_snapshot records when Neutron (before 2023.2) answers 404 for the
+    default-rules API: built by the same function, so its text is the real one."""
+    from scs_iaas.cloud.snapshot import NO_DEFAULT_RULES_API, Unsupported, read_error
 
-    [f] = c0115.run(ctx(errors={"default_sg_rules": NO_DEFAULT_RULES_API}))
+    return read_error("default_sg_rules", Unsupported(NO_DEFAULT_RULES_API))
+
+
+def test_0115_old_neutron_error_is_marked_unsupported():
+    error = _old_neutron_error()
+    assert error.unsupported and error.status == 404
+    assert error.reason.startswith("listing default_sg_rules failed: HTTP 404: Neutron has no")
+
+
+def test_0115_old_neutron_without_resources_aborts_with_the_way_out():
+    snap = ctx(services=services("network"), errors={"default_sg_rules": _old_neutron_error()})
+    [f] = c0115.run(snap)
     assert f.status == Status.ABORT and "--with-resources" in f.reason
 
 
+def test_0115_old_neutron_with_resources_judges_the_rules_of_a_new_group():
+    """The fallback runs on the error read_snapshot really stores (it used to compare the
+    text with the bare constant, so a real 404 gave ABORT even with --with-resources)."""
+    from dataclasses import replace
+
+    from scs_iaas.model.snapshot import ProbeResult
+
+    egress = [
+        SecurityGroupRuleRec(f"e{i}", "egress", eth, **{scope: True})
+        for i, (eth, scope) in enumerate(
+            (e, s)
+            for e in ("IPv4", "IPv6")
+            for s in ("used_in_default_sg", "used_in_non_default_sg")
+        )
+    ]
+    open_ssh = SecurityGroupRuleRec(
+        "ssh", "ingress", "IPv4", "tcp", remote_ip_prefix="0.0.0.0/0", used_in_default_sg=True
+    )
+    for rules, status in ((egress, Status.PASS), ([*egress, open_ssh], Status.FAIL)):
+        c = ctx(services=services("network"), errors={"default_sg_rules": _old_neutron_error()})
+        probe = ProbeResult(True, "rules of new group g", "g", tuple(rules))
+        c = replace(c, snapshot=replace(c.snapshot, probes={c0115.PROBE: probe}))
+        [f] = c0115.run(c)
+        assert f.status == status, f.reason
+
+
 def test_0115_other_read_errors_abort():
-    [f] = c0115.run(ctx(errors={"default_sg_rules": "listing failed: HTTP 500"}))
+    from scs_iaas.model.snapshot import ReadError
+
+    error = ReadError("default_sg_rules", "listing failed: HTTP 500", status=500)
+    [f] = c0115.run(ctx(services=services("network"), errors={"default_sg_rules": error}))
     assert f.status == Status.ABORT and "HTTP 500" in f.reason
 
 
 def test_0123_swift_s3_from_the_probe_in_the_snapshot():
-    from scs_iaas.cloud.snapshot import S3Probe
+    from scs_iaas.model.snapshot import S3Probe
 
     with_swift = services(*FULL, "object-store")
     s3 = S3Probe("http://swift.example:8080/", 403, True)

@@ -7,8 +7,8 @@ from helpers_checks import ctx
 from scs_iaas.checks import scs_0100_flavor_naming as c0100
 from scs_iaas.checks import scs_iaas_confidential_computing as cc
 from scs_iaas.checks import scs_iaas_flavor_semantics as sem
-from scs_iaas.cloud.snapshot import FlavorRec, ImageRec
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
+from scs_iaas.model.snapshot import FlavorRec, ImageRec
 
 
 def flavor(name, vcpus=2, ram=4096, disk=20, **specs):

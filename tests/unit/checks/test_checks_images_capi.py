@@ -3,8 +3,8 @@ from __future__ import annotations
 from helpers_checks import ctx
 
 from scs_iaas.checks import scs_iaas_capi_images as capi
-from scs_iaas.cloud.snapshot import ImageRec
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
+from scs_iaas.model.snapshot import ImageRec
 
 
 def test_capi_images_need_ubuntu_2204_or_newer():
@@ -25,7 +25,7 @@ def test_capi_images_need_ubuntu_2204_or_newer():
 
 def test_0101_rng_properties_are_recommended_warnings():
     from scs_iaas.checks import scs_0101_entropy as c0101
-    from scs_iaas.cloud.snapshot import FlavorRec
+    from scs_iaas.model.snapshot import FlavorRec
 
     flavors = (
         FlavorRec(

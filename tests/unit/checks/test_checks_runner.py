@@ -10,8 +10,8 @@ from helpers_checks import ctx
 from scs_iaas.checks import runner
 from scs_iaas.checks import scs_0103_standard_flavors as c0103
 from scs_iaas.checks.base import Check, Test
-from scs_iaas.cloud.snapshot import FlavorRec
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.snapshot import FlavorRec, ReadError
 from scs_iaas.standards.flavors import standard_flavors
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -67,7 +67,9 @@ def test_unreadable_data_and_crashing_check_abort_alone():
         Check("b", [t2], frozenset(), lambda c: [1 / 0]),  # type: ignore[list-item]
         Check("c", [t3], frozenset(), lambda c: [t3.passed("ok")]),
     ]
-    found = runner.run_checks(checks, ctx(errors={"flavors": "listing flavors failed: HTTP 403"}))
+    found = runner.run_checks(
+        checks, ctx(errors={"flavors": ReadError("flavors", "listing flavors failed: HTTP 403")})
+    )
     by = {f.id: f for f in found}
     assert by["x-1"].status == Status.ABORT and "HTTP 403" in by["x-1"].reason
     assert by["x-2"].status == Status.ABORT and "ZeroDivisionError" in by["x-2"].reason

@@ -16,7 +16,7 @@ from helpers_checks import ctx
 
 from scs_iaas.checks import scs_0125_secure_connections as c0125
 from scs_iaas.cloud.tls import probe
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from scs_iaas.checks.host_storage import check_disk_bench
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Status
 from scs_iaas.host import bench_disk
 from scs_iaas.host.bench_disk import DiskBench, parse_fio_json, percentile, summarise
+from scs_iaas.model.findings import Status
 
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 

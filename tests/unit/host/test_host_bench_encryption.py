@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.checks.host_storage import check_encryption_bench
-from scs_iaas.findings import Status
 from scs_iaas.host import bench_encryption
 from scs_iaas.host.bench_encryption import CannotRun, has_device_mapper
+from scs_iaas.model.findings import Status
 
 
 def test_device_mapper_is_read_from_proc_misc() -> None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from scs_iaas.checks.host_storage import check
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Status
 from scs_iaas.host.block import (
     lsblk_paths,
     mount_of,
@@ -21,6 +20,7 @@ from scs_iaas.host.block import (
 )
 from scs_iaas.host.novaconf import read_nova_conf
 from scs_iaas.host.root import HostRoot
+from scs_iaas.model.findings import Status
 
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 INSTANCES = "/var/lib/nova/instances"

@@ -6,10 +6,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from scs_iaas.checks.host_confidential_computing import check, check_nova_sev
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.cpu import CpuInfo, read_confidential
 from scs_iaas.host.novaconf import read_nova_conf
 from scs_iaas.host.root import HostRoot
+from scs_iaas.model.findings import Finding, Status
 
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.checks import host_config
-from scs_iaas.findings import Finding, Status
 from scs_iaas.host.config import read_config_facts
 from scs_iaas.host.root import HostRoot
+from scs_iaas.model.findings import Finding, Status
 
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 

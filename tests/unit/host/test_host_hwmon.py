@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from scs_iaas.checks.host_sensors import check
-from scs_iaas.findings import Status
 from scs_iaas.host.hwmon import chip_label, clean_name, read_hwmon
 from scs_iaas.host.root import HostRoot
+from scs_iaas.model.findings import Status
 
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 

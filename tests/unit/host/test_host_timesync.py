@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scs_iaas.checks.host_timesync import check
-from scs_iaas.findings import Status
 from scs_iaas.host.root import HostRoot
 from scs_iaas.host.timesync import (
     TimeSync,
@@ -18,6 +17,7 @@ from scs_iaas.host.timesync import (
     parse_timesync_offset,
     read_timesync,
 )
+from scs_iaas.model.findings import Status
 
 HOSTS = Path(__file__).parents[2] / "data" / "hosts"
 

@@ -8,7 +8,7 @@ import pytest
 from helpers_tls import closed_port, make_pki, tls_server
 
 from scs_iaas.app.host_fleet import tls_profile
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 
 pytestmark = pytest.mark.slow
 

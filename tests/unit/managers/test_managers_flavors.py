@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scs_iaas.cloud.snapshot import FlavorRec, ServerRec, Snapshot
 from scs_iaas.errors import InputError
 from scs_iaas.managers import flavors as fm
-from scs_iaas.managers.plan import Op
+from scs_iaas.model.plan import Op
+from scs_iaas.model.snapshot import FlavorRec, ServerRec, Snapshot
 
 SPECS = {
     "scs:cpu-type": "shared-core",
@@ -59,9 +59,9 @@ def test_missing_flavors_are_created_with_every_spec() -> None:
     assert [a.op for a in plan.actions] == [Op.CREATE, Op.CREATE]
     create = plan.actions[1]
     assert create.name == "SCS-2V-4-20s"
-    assert (create.params["vcpus"], create.params["ram"], create.params["disk"]) == (2, 4096, 20)
-    assert create.params["extra_specs"] == dict(SSD.extra_specs)
-    assert create.params["is_public"] is True
+    assert (create.params.vcpus, create.params.ram, create.params.disk) == (2, 4096, 20)
+    assert create.params.extra_specs == dict(SSD.extra_specs)
+    assert create.params.is_public is True
 
 
 def test_in_sync_is_a_noop() -> None:
@@ -80,8 +80,8 @@ def test_wrong_missing_and_stale_specs_are_fixed_foreign_keys_kept() -> None:
     plan = fm.plan_flavors([WANT], snap(rec(WANT, extra_specs=have)))
     (act,) = plan.actions
     assert act.op is Op.UPDATE
-    assert act.params["set_specs"] == {"scs:cpu-type": "shared-core", "scs:name-v1": "SCS-2V:4"}
-    assert act.params["unset_specs"] == ["scs:disk0-type"]
+    assert act.params.set_specs == {"scs:cpu-type": "shared-core", "scs:name-v1": "SCS-2V:4"}
+    assert act.params.unset_specs == ("scs:disk0-type",)
     assert "'dedicated-core' -> 'shared-core'" in act.reason
     assert "stale scs:disk0-type" in act.reason
 
@@ -111,10 +111,10 @@ def test_replace_only_when_no_server_uses_it() -> None:
     free = fm.plan_flavors([WANT], snap(drifted, servers=other), replace=True)
     (act,) = free.actions
     assert act.op is Op.REPLACE
-    assert act.params["vcpus"] == 2
-    assert act.params["is_public"] is False  # private stays private; access is copied
-    assert act.params["extra_specs"]["hw:cpu_policy"] == "shared"
-    assert act.params["extra_specs"]["scs:cpu-type"] == "shared-core"
+    assert act.params.vcpus == 2
+    assert act.params.is_public is False  # private stays private; access is copied
+    assert act.params.extra_specs["hw:cpu_policy"] == "shared"
+    assert act.params.extra_specs["scs:cpu-type"] == "shared-core"
 
 
 def test_definitions_sizes_specs_and_merge_with_standard(data_dir: Path) -> None:
@@ -194,16 +194,16 @@ def simulate(plan_actions: tuple, flavors: tuple[FlavorRec, ...]) -> tuple[Flavo
             out[a.name] = FlavorRec(
                 id="new",
                 name=a.name,
-                vcpus=a.params["vcpus"],
-                ram=a.params["ram"],
-                disk=a.params["disk"],
-                is_public=a.params["is_public"],
-                extra_specs=dict(a.params["extra_specs"]),
+                vcpus=a.params.vcpus,
+                ram=a.params.ram,
+                disk=a.params.disk,
+                is_public=a.params.is_public,
+                extra_specs=dict(a.params.extra_specs),
             )
         elif a.op is Op.UPDATE:
             f = out[a.name]
-            specs = {**f.extra_specs, **a.params["set_specs"]}
-            for k in a.params["unset_specs"]:
+            specs = {**f.extra_specs, **a.params.set_specs}
+            for k in a.params.unset_specs:
                 specs.pop(k)
             out[a.name] = replace(f, extra_specs=specs)
     return tuple(out.values())
@@ -248,7 +248,7 @@ def test_flavor_found_by_its_scs_name_v2_is_not_duplicated() -> None:
     plan = fm.plan_flavors([WANT], snap(alias))
     (act,) = plan.actions
     assert (act.op, act.name, act.resource_id) == (Op.UPDATE, "m1.small", "m1")
-    assert act.params["set_specs"] == {"scs:cpu-type": "shared-core"}
+    assert act.params.set_specs == {"scs:cpu-type": "shared-core"}
     # a flavor that really has the name wins over an alias
     both = fm.plan_flavors([WANT], snap(alias, rec(WANT)))
     assert both.is_noop and both.in_sync == ("SCS-2V-4",)

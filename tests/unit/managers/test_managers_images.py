@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scs_iaas.cloud.snapshot import ImageRec, ServerRec, Snapshot
 from scs_iaas.errors import InputError
 from scs_iaas.managers import images as im
-from scs_iaas.managers.plan import Op
+from scs_iaas.model.plan import Op
+from scs_iaas.model.snapshot import ImageRec, ServerRec, Snapshot
 
 TODAY = date(2026, 11, 24)
 DEFS = Path(__file__).resolve().parents[2] / "data" / "managers" / "images.yaml"
@@ -68,18 +68,18 @@ def test_fresh_cloud_uploads_only_the_newest_version(defs: dict[str, im.DesiredI
         (Op.CREATE, "Tiny Raw"),
     ]
     p = plan.actions[0].params
-    assert p["checksum"] == "sha256:" + "2" * 64
-    assert p["core"] == {
+    assert p.checksum == "sha256:" + "2" * 64
+    assert p.core == {
         "name": "Ubuntu 24.04",
         "visibility": "public",
         "os_hidden": False,
         "min_disk": 8,
         "min_ram": 512,
     }
-    assert p["properties"]["image_build_date"] == "2026-11-01"
-    assert p["properties"]["os_purpose"] == "generic"
-    assert p["properties"][im.NAME_PROP] == "Ubuntu 24.04"
-    assert p["properties"][im.CHECKSUM_PROP] == "sha256:" + "2" * 64
+    assert p.properties["image_build_date"] == "2026-11-01"
+    assert p.properties["os_purpose"] == "generic"
+    assert p.properties[im.NAME_PROP] == "Ubuntu 24.04"
+    assert p.properties[im.CHECKSUM_PROP] == "sha256:" + "2" * 64
 
 
 def test_in_sync_no_op(defs: dict[str, im.DesiredImage]) -> None:
@@ -96,7 +96,7 @@ def test_new_version_rotates_the_old_one(defs: dict[str, im.DesiredImage]) -> No
     assert [a.op for a in plan.actions] == [Op.CREATE, Op.HIDE]
     hide = plan.actions[1]
     assert hide.resource_id == "img-2026-10-01"
-    ops = {o["path"]: o["value"] for o in hide.params["patch"]}
+    ops = {o["path"]: o["value"] for o in hide.params.patch}
     assert ops == {
         "/name": "Ubuntu 24.04 20261001",
         "/os_hidden": True,
@@ -116,13 +116,13 @@ def test_metadata_drift_is_one_patch(defs: dict[str, im.DesiredImage]) -> None:
     plan = im.plan_images([u], snap(drifted), today=TODAY)
     (act,) = plan.actions
     assert act.op is Op.UPDATE
-    assert sorted(o["path"] for o in act.params["patch"]) == [
+    assert sorted(o["path"] for o in act.params.patch) == [
         "/hw_rng_model",
         "/image_source",
         "/min_ram",
         "/os_distro",
     ]
-    assert all(o["op"] == "replace" for o in act.params["patch"])
+    assert all(o["op"] == "replace" for o in act.params.patch)
     assert "os_distro='ubuntu'" in act.reason
 
 
@@ -276,14 +276,14 @@ def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[Im
         elif a.op is Op.CREATE:
             p = a.params
             out[f"new-{n}"] = ImageRec(
-                id=f"new-{n}", status="active", disk_format=p["disk_format"],
-                properties=dict(p["properties"]), **p["core"],
+                id=f"new-{n}", status="active", disk_format=p.disk_format,
+                properties=dict(p.properties), **p.core,
             )  # fmt: skip
         elif a.op in (Op.UPDATE, Op.HIDE):
             img = out[a.resource_id]
             core = im.core_of(img)
             props = dict(img.properties)
-            for op in a.params["patch"]:
+            for op in a.params.patch:
                 key = op["path"][1:].replace("~1", "/").replace("~0", "~")
                 if key in core:
                     core[key] = op["value"]

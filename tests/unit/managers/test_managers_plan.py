@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.cli import main
-from scs_iaas.managers.plan import Action, Op, Plan, render_json, render_text, summary_line
+from scs_iaas.model.plan import Action, FlavorChange, Op, Plan
+from scs_iaas.report.plan import render_json, render_text, summary_line
 
 PLAN = Plan(
     kind="flavors",
@@ -21,7 +22,7 @@ PLAN = Plan(
             "SCS-2V-4",
             "scs:cpu-type 'x' -> 'shared-core'",
             "id-2",
-            {"set_specs": {"scs:cpu-type": "shared-core"}, "unset_specs": []},
+            FlavorChange(set_specs={"scs:cpu-type": "shared-core"}),
         ),
         Action(Op.CONFLICT, "flavor", "SCS-4V-16", "ram 1234 (want 16384)", "id-3"),
     ),

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from scs_iaas.cloud.snapshot import Snapshot, VolumeTypeRec
 from scs_iaas.errors import InputError
 from scs_iaas.managers import volume_types as vm
-from scs_iaas.managers.plan import Op
+from scs_iaas.model.plan import Op, VolumeTypeChange
+from scs_iaas.model.snapshot import Snapshot, VolumeTypeRec
 
 LUKS = dict(vm.LUKS)
 
@@ -34,8 +34,8 @@ def test_fresh_cloud_creates_the_encrypted_type() -> None:
     plan = vm.plan_volume_types(vm.default_types(), snap(DEFAULT))
     (act,) = plan.actions
     assert act.op is Op.CREATE and act.name == "LUKS"
-    assert act.params["description"].startswith("[scs:encrypted] ")
-    assert act.params["encryption"] == LUKS
+    assert act.params.description.startswith("[scs:encrypted] ")
+    assert act.params.encryption == LUKS
 
 
 def test_in_sync() -> None:
@@ -48,12 +48,14 @@ def test_missing_encryption_is_added_unless_in_use() -> None:
     assert vm.needs_usage(vm.default_types(), s) == ["t-luks"]
     (act,) = vm.plan_volume_types(vm.default_types(), s, in_use={"t-luks": 0}).actions
     assert act.op is Op.UPDATE
-    assert act.params["encryption"] == LUKS and act.params["encryption_exists"] is False
+    assert act.params.encryption == LUKS and act.params.encryption_exists is False
     # in use: cannot be encrypted now, so its description must stop claiming it
     fix, busy = vm.plan_volume_types(vm.default_types(), s, in_use={"t-luks": 2}).actions
     assert busy.op is Op.CONFLICT and "no encryption spec" in busy.reason
     assert "2 volume(s)" in busy.reason
-    assert fix.op is Op.UPDATE and fix.params == {"description": vm.DEFAULT_ENCRYPTED_TEXT}
+    assert fix.op is Op.UPDATE and fix.params == VolumeTypeChange(
+        description=vm.DEFAULT_ENCRYPTED_TEXT
+    )
 
 
 def test_wrong_encryption_in_use_is_a_conflict_else_fixed() -> None:
@@ -66,7 +68,7 @@ def test_wrong_encryption_in_use_is_a_conflict_else_fixed() -> None:
     (unknown,) = vm.plan_volume_types(types, s).actions
     assert unknown.op is Op.CONFLICT and "unknown" in unknown.reason
     (fix,) = vm.plan_volume_types(types, s, in_use={"t-luks": 0}).actions
-    assert fix.op is Op.UPDATE and fix.params["encryption_exists"] is True
+    assert fix.op is Op.UPDATE and fix.params.encryption_exists is True
 
 
 def test_key_size_as_string_is_not_drift() -> None:
@@ -79,14 +81,14 @@ def test_replicated_declaration_prefixes_existing_description() -> None:
     plan = vm.plan_volume_types(desired, snap(DEFAULT, GOOD, enc={"t-luks": LUKS}))
     (act,) = plan.actions
     assert act.name == "__DEFAULT__"
-    assert act.params == {"description": "[scs:replicated] Default Volume Type"}
+    assert act.params == VolumeTypeChange(description="[scs:replicated] Default Volume Type")
 
 
 def test_replicated_and_encrypted_sorted_and_bad_prefix_rewritten() -> None:
     messy = VolumeTypeRec(id="t-luks", name="LUKS", description="[scs:replicated,encrypted] x")
     desired = vm.declare_replicated(vm.default_types(), ["LUKS"])
     (act,) = vm.plan_volume_types(desired, snap(messy, enc={"t-luks": LUKS})).actions
-    assert act.params["description"] == f"[scs:encrypted, replicated] {vm.DEFAULT_ENCRYPTED_TEXT}"
+    assert act.params.description == f"[scs:encrypted, replicated] {vm.DEFAULT_ENCRYPTED_TEXT}"
 
 
 def test_declared_replicated_type_must_exist() -> None:
@@ -108,10 +110,10 @@ def test_definitions(data_dir: Path) -> None:
     desired = vm.load_definitions(data_dir / "volume-types.yaml")
     plan = vm.plan_volume_types(desired, snap(DEFAULT))
     by = {a.name: a for a in plan.actions}
-    assert by["ceph-replicated"].params["description"] == "[scs:replicated] three copies in Ceph"
-    assert by["ceph-replicated"].params["extra_specs"] == {"volume_backend_name": "ceph"}
-    assert by["ceph-replicated"].params["encryption"] is None
-    assert by["LUKS"].params["encryption"] == LUKS
+    assert by["ceph-replicated"].params.description == "[scs:replicated] three copies in Ceph"
+    assert by["ceph-replicated"].params.extra_specs == {"volume_backend_name": "ceph"}
+    assert by["ceph-replicated"].params.encryption is None
+    assert by["LUKS"].params.encryption == LUKS
 
 
 def test_definitions_refuse_a_prefix_in_the_text(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Finding, Status, exit_code, worst
+from scs_iaas.model.findings import Finding, Status, exit_code, worst
 from scs_iaas.report import emit
 
 FINDINGS = [

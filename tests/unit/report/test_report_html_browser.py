@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 from scs_iaas.report import emit
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards import images as im
 from scs_iaas.standards.images import ImageFacts
 from scs_iaas.standards.scope import RuleFinding, get_version, suite_results

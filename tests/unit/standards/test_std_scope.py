@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards import scope
 from scs_iaas.standards.scope import RuleFinding
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.standards import volume_types as vt
 from scs_iaas.standards.scope import RuleFinding
 from scs_iaas.standards.volume_types import (

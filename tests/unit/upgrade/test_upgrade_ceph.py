@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status
 from scs_iaas.upgrade import ceph
 from scs_iaas.upgrade import releases as rel
 

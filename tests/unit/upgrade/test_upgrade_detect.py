@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.upgrade import openstack as o
 from scs_iaas.upgrade import releases as rel
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.errors import InputError
-from scs_iaas.findings import Status
+from scs_iaas.model.findings import Status
 from scs_iaas.upgrade import hostos
 from scs_iaas.upgrade import releases as rel
 
