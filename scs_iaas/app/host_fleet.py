@@ -118,3 +118,13 @@ def tls_profile(targets: dict[str, list[str]], ca_file: str | None = None) -> li
         pairs[(host, int(port))] = who
     results = scan(list(pairs), ca_file)
     return check_profile(dict(results), pairs)
+
+
+def api_checks(cloud_name: str) -> list[Finding]:
+    """scs-0302's manager role and scs-0127's extensions through the API (``--os-cloud``)."""
+    from scs_iaas.checks import host_scs_0127_dns, host_scs_0302_domain_manager
+    from scs_iaas.cloud.connection import connect
+    from scs_iaas.cloud.host_api import read_host_api_facts
+
+    api = read_host_api_facts(connect(cloud_name))
+    return host_scs_0302_domain_manager.check_api(api) + host_scs_0127_dns.check_api(api)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
+from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.model.findings import Finding
 
@@ -89,3 +90,23 @@ def _extensions(facts: ConfigFacts) -> list[Finding]:
 
 def check(facts: ConfigFacts) -> list[Finding]:
     return [*_local_resolv(facts), *_extensions(facts)]
+
+
+def check_api(api: HostApiFacts) -> list[Finding]:
+    """The same two extensions as the network API lists them."""
+    res = f"network API ({api.cloud})"
+    if api.extensions is None:
+        return [
+            t.aborted(f"cannot list extensions: {api.extensions_error}", res)
+            for t in (DNS_INTEGRATION, DNS_DOMAIN_PORTS)
+        ]
+    out = []
+    for test, alias in (
+        (DNS_INTEGRATION, "dns-integration"),
+        (DNS_DOMAIN_PORTS, "dns-domain-ports"),
+    ):
+        if alias in api.extensions:
+            out.append(test.passed(f"extension {alias} listed", res))
+        else:
+            out.append(test.warned(f"extension {alias} not listed", res))
+    return out

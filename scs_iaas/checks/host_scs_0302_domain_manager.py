@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import unreadable, where
+from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.model.findings import Finding
 
@@ -49,3 +50,22 @@ def check(facts: ConfigFacts) -> list[Finding]:
             )
         ]
     return [POLICY.passed("[oslo_policy] enforce_scope = True, enforce_new_defaults = True", res)]
+
+
+MANAGER_ROLE = Test(
+    "scs-iaas-host-manager-role",
+    "scs-0302",
+    "v1",
+    "a role named 'manager' exists in the identity service",
+    "openstack role create manager (Keystone 2024.2+ bootstrap creates it)",
+    std_url("scs-0302-v1-domain-manager-role"),
+)
+
+
+def check_api(api: HostApiFacts) -> list[Finding]:
+    res = f"identity API ({api.cloud})"
+    if api.roles is None:
+        return [MANAGER_ROLE.aborted(f"cannot list roles: {api.roles_error}", res)]
+    if "manager" in api.roles:
+        return [MANAGER_ROLE.passed("role 'manager' exists", res)]
+    return [MANAGER_ROLE.failed(f"no role 'manager' (roles: {', '.join(api.roles)})", res)]

@@ -119,14 +119,20 @@ def _tls_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--tls-ca", metavar="FILE", help="CA bundle the endpoints' certificates chain to"
     )
+    p.add_argument(
+        "--os-cloud",
+        metavar="CLOUD",
+        help="also read the API facts no node has: the 'manager' role (scs-0302, needs admin) "
+        "and the DNS extensions (scs-0127)",
+    )
 
 
 def _tls_findings(args: argparse.Namespace, targets: dict[str, list[str]]) -> list[Any]:
-    if not args.tls_scan:
-        return []
-    from scs_iaas.app.host_fleet import tls_profile
+    """The fleet-wide findings: TLS profile scan and API facts, when asked for."""
+    from scs_iaas.app.host_fleet import api_checks, tls_profile
 
-    return tls_profile(targets, args.tls_ca)
+    out = tls_profile(targets, args.tls_ca) if args.tls_scan else []
+    return out + (api_checks(args.os_cloud) if args.os_cloud else [])
 
 
 def _root_arg(p: argparse.ArgumentParser) -> None:

@@ -174,3 +174,24 @@ def test_cpu_mode_table(tmp_path: Path, mode: str, models: str, extra: str, stat
 def test_summary_counts_of_the_recorded_trees() -> None:
     counts = {t: Counter(f.status.value for f in judge(t)) for t in ("kolla-compute-bad",)}
     assert counts["kolla-compute-bad"] == {"FAIL": 2, "WARN": 5}
+
+
+def test_api_facts_manager_role_and_extensions() -> None:
+    from scs_iaas.checks import host_scs_0127_dns, host_scs_0302_domain_manager
+    from scs_iaas.cloud.host_api import HostApiFacts
+
+    good = HostApiFacts("c", ("admin", "manager", "member"), "", ("dns-integration",), "")
+    (role,) = host_scs_0302_domain_manager.check_api(good)
+    assert role.status is Status.PASS and role.standard == "scs-0302"
+    ext = {f.id: f.status for f in host_scs_0127_dns.check_api(good)}
+    assert ext == {
+        "scs-iaas-host-dns-integration": Status.PASS,
+        "scs-iaas-host-dns-domain-ports": Status.WARN,
+    }
+    bad = HostApiFacts("c", ("admin", "member"), "", None, "403 Forbidden")
+    (role,) = host_scs_0302_domain_manager.check_api(bad)
+    assert role.status is Status.FAIL and "admin, member" in role.reason
+    assert {f.status for f in host_scs_0127_dns.check_api(bad)} == {Status.ABORT}
+    refused = HostApiFacts("c", None, "403: You are not authorized", (), "")
+    (role,) = host_scs_0302_domain_manager.check_api(refused)
+    assert role.status is Status.ABORT and "403" in role.reason
