@@ -6,7 +6,8 @@
 ``ansible``: Debian's sshd on a loopback port (as in the integration test), an inventory of
 N aliases of 127.0.0.1, and the real ``ansible-playbook ansible/playbooks/host_check.yml``
 with ``forks``: every alias collects this machine's live ``/`` (commands run, files read,
-secrets redacted), the archives are fetched and judged in one report. Prints wall time, the
+secrets redacted) — or with ``--trees`` the recorded trees, cycled (no command runs) — the
+archives are fetched and judged in one report. Prints wall time, the
 per-node cost (wall / N, and CPU seconds of everything the run started / N), and the judge
 step alone on the fetched archives.
 
@@ -38,7 +39,7 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def bench_ansible(hosts: int, forks: int) -> None:
+def bench_ansible(hosts: int, forks: int, trees: bool) -> None:
     from helpers_sshd import inventory, sshd, unavailable
 
     why = unavailable()
@@ -47,8 +48,14 @@ def bench_ansible(hosts: int, forks: int) -> None:
     with tempfile.TemporaryDirectory(prefix="scs-bench-fleet-") as tmp:
         base = Path(tmp)
         with sshd(base / "sshd") as server:
+            recorded = sorted(p for p in HOSTS.iterdir() if (p / "proc" / "cpuinfo").is_file())
             inv = inventory(
-                base / "inventory.ini", server, {f"node-{i:03d}": {} for i in range(hosts)}
+                base / "inventory.ini",
+                server,
+                {
+                    f"node-{i:03d}": {"scs_root": str(recorded[i % len(recorded)])} if trees else {}
+                    for i in range(hosts)
+                },
             )
             report = base / "report.json"
             env = {
@@ -58,6 +65,7 @@ def bench_ansible(hosts: int, forks: int) -> None:
                 "ANSIBLE_NOCOLOR": "1",
                 "PATH": f"{BIN}:{os.environ.get('PATH', '')}",
             }
+            load0 = os.getloadavg()
             cpu0, t0 = _children_cpu(), time.perf_counter()
             proc = subprocess.run(
                 [
@@ -84,7 +92,10 @@ def bench_ansible(hosts: int, forks: int) -> None:
                 for line in proc.stdout.splitlines()
                 if "archives kept in " in line
             )
-            sizes = [p.stat().st_size for p in Path(workdir).glob("*.tar.gz")]
+            sizes = [
+                len(json.loads(p.read_text()).get("archive_b64", "")) * 3 // 4
+                for p in Path(workdir).glob("*.status.json")
+            ]
             t1 = time.perf_counter()
             judge = subprocess.run(
                 [str(BIN / "scs-iaas"), "host", "judge", workdir, "-o", str(base / "j.json")],
@@ -94,7 +105,9 @@ def bench_ansible(hosts: int, forks: int) -> None:
             )
             judge_s = time.perf_counter() - t1
             subprocess.run(["rm", "-rf", workdir], check=False)
-        print(f"hosts={hosts} forks={forks} cores={os.cpu_count()}")
+        source = "recorded trees (scs_root)" if trees else "live / of this machine"
+        print(f"hosts={hosts} forks={forks} cores={os.cpu_count()} collecting {source}")
+        print(f"load average before/after: {load0} / {os.getloadavg()}")
         print(f"nodes in report: {len(doc['nodes'])}, findings: {len(doc['findings'])}")
         print(f"summary: {doc['summary']}")
         print(f"wall: {wall:.1f} s, per node: {wall / hosts * 1000:.0f} ms")
@@ -148,11 +161,16 @@ def main() -> None:
     a = sub.add_parser("ansible")
     a.add_argument("--hosts", type=int, default=50)
     a.add_argument("--forks", type=int, default=10)
+    a.add_argument(
+        "--trees",
+        action="store_true",
+        help="collect the recorded trees (scs_root) instead of this machine's live /",
+    )
     j = sub.add_parser("judge")
     j.add_argument("--trees", type=int, default=1000)
     args = parser.parse_args()
     if args.what == "ansible":
-        bench_ansible(args.hosts, args.forks)
+        bench_ansible(args.hosts, args.forks, args.trees)
     else:
         bench_judge(args.trees)
 

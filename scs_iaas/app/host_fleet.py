@@ -1,13 +1,15 @@
 """Judge a fleet: the archives the Ansible role fetched from every node, in one report.
 
-The role leaves a working directory with, per inventory host, ``<node>.status.json`` (how
-collecting went: unreachable, failed, the message) and ``<node>.tar.gz`` (the archive). Every
+The role leaves a working directory with, per inventory host, ``<node>.status.json``: how
+collecting went (unreachable, failed, the message) and the archive (``archive_b64``, as the
+module returned it; or a ``<node>.tar.gz`` beside it). Every
 node gets its findings with ``node`` set; a node that could not be collected, or whose archive
 cannot be judged, is an ABORT finding of its own with the reason — never a silent gap.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -67,6 +69,12 @@ def judge_node(
         reason = f"collecting failed: {_one_line(status.get('msg', ''))}"
         return [replace(NODE.aborted(reason, node), node=node)], {}
     archive = workdir / str(status.get("archive") or f"{node}.tar.gz")
+    if status.get("archive_b64"):  # the module's result carried the archive
+        try:
+            archive.write_bytes(base64.b64decode(str(status["archive_b64"]), validate=True))
+        except (ValueError, OSError) as exc:
+            reason = f"archive in the result cannot be decoded: {_one_line(str(exc))}"
+            return [replace(NODE.aborted(reason, node), node=node)], {}
     if not archive.is_file():
         return [replace(NODE.aborted("no archive came back from the node", node), node=node)], {}
     try:
