@@ -39,7 +39,7 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def bench_ansible(hosts: int, forks: int, trees: bool) -> None:
+def bench_ansible(hosts: int, forks: int, trees: bool, pipelining: bool) -> None:
     from helpers_sshd import inventory, sshd, unavailable
 
     why = unavailable()
@@ -77,6 +77,8 @@ def bench_ansible(hosts: int, forks: int, trees: bool) -> None:
                     f"scs_report={report}",
                     "-e",
                     "scs_keep_workdir=true",
+                    "-e",
+                    f"ansible_pipelining={str(pipelining).lower()}",
                 ],
                 capture_output=True,
                 text=True,
@@ -106,7 +108,10 @@ def bench_ansible(hosts: int, forks: int, trees: bool) -> None:
             judge_s = time.perf_counter() - t1
             subprocess.run(["rm", "-rf", workdir], check=False)
         source = "recorded trees (scs_root)" if trees else "live / of this machine"
-        print(f"hosts={hosts} forks={forks} cores={os.cpu_count()} collecting {source}")
+        print(
+            f"hosts={hosts} forks={forks} pipelining={pipelining} cores={os.cpu_count()} "
+            f"collecting {source}"
+        )
         print(f"load average before/after: {load0} / {os.getloadavg()}")
         print(f"nodes in report: {len(doc['nodes'])}, findings: {len(doc['findings'])}")
         print(f"summary: {doc['summary']}")
@@ -166,11 +171,17 @@ def main() -> None:
         action="store_true",
         help="collect the recorded trees (scs_root) instead of this machine's live /",
     )
+    a.add_argument(
+        "--no-pipelining",
+        dest="pipelining",
+        action="store_false",
+        help="-e ansible_pipelining=false (the playbook turns it on)",
+    )
     j = sub.add_parser("judge")
     j.add_argument("--trees", type=int, default=1000)
     args = parser.parse_args()
     if args.what == "ansible":
-        bench_ansible(args.hosts, args.forks, args.trees)
+        bench_ansible(args.hosts, args.forks, args.trees, args.pipelining)
     else:
         bench_judge(args.trees)
 
