@@ -23,7 +23,7 @@ from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
-from scs_iaas.host.services import ServiceConf
+from scs_iaas.host.services import BY_NAME, ServiceConf
 from scs_iaas.model.findings import Finding
 
 URL = std_url("scs-0125-v1-secure-connections")
@@ -131,6 +131,8 @@ def _internal(facts: ConfigFacts) -> list[Finding]:
         elif https:
             out.append(INTERNAL.passed(f"{https} endpoint URL(s), all https://", res))
     for svc in facts.services.services.values():
+        if BY_NAME[svc.service].kind != "ini":
+            continue  # libvirt's files name no endpoints
         for role in svc.errors:
             out.append(INTERNAL.aborted(svc.errors[role], where(svc, role)))
     return out
