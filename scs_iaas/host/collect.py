@@ -102,6 +102,9 @@ NEEDS_SOCKET = {
     "virsh-domcapabilities.xml": ("/run/libvirt/libvirt-sock", "/run/libvirt/virtqemud-sock"),
 }
 PROCESSES = "processes.txt"
+_CONFIG_ARG = re.compile(r"--config-file(?:=|\s+)([^\s\]'\"]+)")
+CONFIG_SUFFIXES = (".conf", ".ini")
+MAX_PROCESS_CONFIGS = 64
 NOVA_CONFS = ("/etc/kolla/nova-compute/nova.conf", "/etc/nova/nova.conf")
 DEFAULT_INSTANCES_PATH = "/var/lib/nova/instances"
 HWMON_CLASS = "/sys/class/hwmon"
@@ -288,6 +291,7 @@ class Collector:
             data = self.read(f"/{COMMANDS_DIR}/{PROCESSES}", record_error=False)
             if data is not None:
                 self.archive.add_bytes(f"{COMMANDS_DIR}/{PROCESSES}", data)
+                self.process_configs(data.decode("utf-8", "replace").splitlines())
             return
         lines = []
         for pid in sorted(os.listdir("/proc")):
@@ -304,6 +308,19 @@ class Collector:
                 text = raw.replace(b"\0", b" ").decode("utf-8", "replace").strip()
                 lines.append(redact_url(text))
         self.archive.add_bytes(f"{COMMANDS_DIR}/{PROCESSES}", ("\n".join(lines) + "\n").encode())
+        self.process_configs(lines)
+
+    def process_configs(self, lines: list[str]) -> None:
+        """The ``--config-file`` of running services (a packaged or hand-made install that
+        keeps them elsewhere than /etc/<project>/), redacted like the others."""
+        seen = set(CONFIGS)
+        for line in lines:
+            for path in _CONFIG_ARG.findall(line):
+                if path.startswith("/") and path.endswith(CONFIG_SUFFIXES) and path not in seen:
+                    seen.add(path)
+                    if len(seen) - len(CONFIGS) > MAX_PROCESS_CONFIGS:
+                        return
+                    self.file(path, redact=True)
 
     def block(self) -> None:
         base = self.host("/sys/block")

@@ -191,23 +191,49 @@ def read_processes(root: HostRoot) -> list[str] | None:
         return None
 
 
+_CONFIG_ARG = re.compile(r"--config-file(?:=|\s+)([^\s\]'\"]+)")
+
+
+def config_args(cmdline: str) -> list[str]:
+    """The ``--config-file`` arguments of a command line, in order (oslo.config merges them,
+    the later file winning)."""
+    return _CONFIG_ARG.findall(cmdline)
+
+
 def _evidence(
     spec: ServiceSpec, root: HostRoot, processes: list[str] | None
-) -> tuple[str, str] | None:
-    """(layout, evidence) when the service runs here, else None."""
+) -> tuple[str, str, list[str]] | None:
+    """(layout, evidence, --config-file arguments of its process) when the service runs
+    here, else None."""
     kolla_dir = os.path.dirname(next(iter(spec.files.values()))[0])
     if root.exists(kolla_dir):
-        return "kolla", f"{kolla_dir}/ exists"
+        return "kolla", f"{kolla_dir}/ exists", []
     if processes is not None:
         pattern = re.compile(spec.processes)
         for line in processes:
-            if pattern.search(line):
-                return "packaged", f"process {pattern.search(line)[0]}"  # type: ignore[index]
+            m = pattern.search(line)
+            if m:
+                return "packaged", f"process {m[0]}", config_args(line)
         return None
     for _, packaged in spec.files.values():
         if root.exists(packaged):
-            return "packaged", f"{packaged} exists (no process list)"
+            return "packaged", f"{packaged} exists (no process list)", []
     return None
+
+
+def _paths(spec: ServiceSpec, layout: str, args: list[str]) -> dict[str, list[str]]:
+    """The files of each role: Kolla's, or the process's ``--config-file`` arguments (a file
+    whose name is a role's packaged name goes to that role, the rest to ``conf``), else the
+    packaged defaults."""
+    if layout == "kolla":
+        return {role: [kolla] for role, (kolla, _) in spec.files.items()}
+    by_name = {os.path.basename(pkg): role for role, (_, pkg) in spec.files.items()}
+    chosen: dict[str, list[str]] = {}
+    for arg in args:
+        role = by_name.get(os.path.basename(arg), "conf" if "conf" in spec.files else "")
+        if role:
+            chosen.setdefault(role, []).append(arg)
+    return {role: chosen.get(role) or [pkg] for role, (_, pkg) in spec.files.items()}
 
 
 def _parse(spec: ServiceSpec, text: str, path: str) -> IniFile | LibvirtConf:
@@ -218,7 +244,7 @@ def _parse(spec: ServiceSpec, text: str, path: str) -> IniFile | LibvirtConf:
 
 def read_services(root: HostRoot) -> ServiceFacts:
     processes = read_processes(root)
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str, list[str]]] = {}
     for spec in SPECS:
         ev = _evidence(spec, root, processes)
         if ev is not None:
@@ -226,25 +252,52 @@ def read_services(root: HostRoot) -> ServiceFacts:
     for spec in SPECS:
         if spec.name not in found and spec.with_service in found:
             layout = found[spec.with_service][0]
-            found[spec.name] = (layout, f"runs with {spec.with_service}")
+            found[spec.name] = (layout, f"runs with {spec.with_service}", [])
     services: dict[str, ServiceConf] = {}
-    for name, (layout, evidence) in found.items():
+    for name, (layout, evidence, args) in found.items():
         spec = BY_NAME[name]
         paths: dict[str, str] = {}
         files: dict[str, IniFile | LibvirtConf | None] = {}
         errors: dict[str, str] = {}
-        for role, (kolla, packaged) in spec.files.items():
-            path = kolla if layout == "kolla" else packaged
-            paths[role] = path
-            text, error = root.read_checked(path)
-            if error is not None:
-                errors[role] = f"{path}: cannot be read ({error})"
-                files[role] = None
-                continue
-            try:
-                files[role] = None if text is None else _parse(spec, text, path)
-            except InputError as exc:
-                errors[role] = str(exc)
-                files[role] = None
+        for role, role_paths in _paths(spec, layout, args).items():
+            paths[role] = " + ".join(role_paths)
+            parsed: list[IniFile | LibvirtConf] = []
+            for path in role_paths:
+                text, error = root.read_checked(path)
+                if error is not None:
+                    errors[role] = f"{path}: cannot be read ({error})"
+                    break
+                try:
+                    if text is not None:
+                        parsed.append(_parse(spec, text, path))
+                except InputError as exc:
+                    errors[role] = str(exc)
+                    break
+            if not parsed and role not in errors and layout == "packaged" and spec.kind == "ini":
+                # the service runs but its file is not where the package keeps it: its real
+                # configuration is elsewhere, so its defaults would be a guess
+                errors[role] = (
+                    f"{paths[role]}: not there, and the {spec.name} process names no "
+                    "--config-file (its configuration is elsewhere)"
+                )
+            files[role] = None if role in errors or not parsed else _merge(parsed)
         services[name] = ServiceConf(name, layout, evidence, paths, files, errors)
     return ServiceFacts(services, processes is not None)
+
+
+def _merge(parsed: list[IniFile | LibvirtConf]) -> IniFile | LibvirtConf:
+    """Several ``--config-file``: one view, the later file winning (as oslo.config does)."""
+    if len(parsed) == 1:
+        return parsed[0]
+    path = " + ".join(f.path for f in parsed)
+    inis = [f for f in parsed if isinstance(f, IniFile)]
+    if inis:
+        ini_values: dict[tuple[str, str], str] = {}
+        for ini in inis:
+            ini_values.update(ini.values)
+        return IniFile(path, ini_values)
+    conf_values: dict[str, str] = {}
+    for f in parsed:
+        if isinstance(f, LibvirtConf):
+            conf_values.update(f.values)
+    return LibvirtConf(path, conf_values)

@@ -195,3 +195,38 @@ def test_api_facts_manager_role_and_extensions() -> None:
     refused = HostApiFacts("c", None, "403: You are not authorized", (), "")
     (role,) = host_scs_0302_domain_manager.check_api(refused)
     assert role.status is Status.ABORT and "403" in role.reason
+
+
+def test_config_file_arguments_of_the_process_are_read(tmp_path: Path) -> None:
+    """A service started with --config-file elsewhere is judged from those files, merged in
+    order; a packaged service that runs without its file is an ABORT, not a guess."""
+    import tarfile
+
+    from scs_iaas.host.collect import collect
+
+    tree = tmp_path / "node"
+    shutil.copytree(HOSTS / "packaged-compute-good", tree)
+    etc = tree / "srv" / "box" / "etc" / "nova"
+    etc.mkdir(parents=True)
+    shutil.move(tree / "etc" / "nova" / "nova.conf", etc / "nova.conf")
+    (etc / "driver.conf").write_text("[cinder]\ncross_az_attach = true\n")
+    (tree / "_commands" / "processes.txt").write_text(
+        "nova-compute: master process [/usr/bin/nova-compute --config-file "
+        "/srv/box/etc/nova/nova.conf --config-file=/srv/box/etc/nova/driver.conf]\n"
+        "/usr/bin/uwsgi --ini keystone-uwsgi.ini --module keystone.wsgi.api:application\n"
+    )
+    ids = by_id(judge(tree))
+    cross = ids["scs-iaas-host-cross-az-attach"][0]
+    assert cross.resource == (
+        "nova-compute /srv/box/etc/nova/nova.conf + /srv/box/etc/nova/driver.conf"
+    )
+    assert cross.status is Status.WARN and "= True" in cross.reason  # the later file wins
+    assert ids["scs-iaas-host-entropy-guest-cpu"][0].status is Status.PASS  # host-passthrough
+    policy = ids["scs-iaas-host-keystone-policy-scope"][0]
+    assert policy.status is Status.ABORT and "names no --config-file" in policy.reason
+    # the collector takes those files along (redacted like the others)
+    archive = tmp_path / "n.tar.gz"
+    collect(str(archive), str(tree))
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+    assert {"srv/box/etc/nova/nova.conf", "srv/box/etc/nova/driver.conf"} <= names
