@@ -11,7 +11,8 @@ STAMP := $(VENV)/.installed
 # host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check,
 # openssh-server for the Ansible fleet test (its own sshd on a loopback port).
 # Installed only when missing (root, Debian 12).
-SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common openssh-server
+SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common openssh-server \
+  openssh-sftp-server
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
