@@ -66,3 +66,20 @@ def test_cli_judge_json_with_node_and_bad_workdir(
     assert "not a directory" in capsys.readouterr().err
     with pytest.raises(InputError, match=r"no <node>\.status\.json"):
         judge_fleet(str(tmp_path), lambda tree: host_check(tree))
+
+
+@pytest.mark.parametrize(
+    ("suffix", "marker"), [(".xml", "n1: n1"), (".html", "n1: n1"), (".txt", "n1: n1")]
+)
+def test_report_format_by_extension_names_the_node(
+    tmp_path: Path, suffix: str, marker: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    _status(work, "n1", unreachable=True, msg="timeout")
+    report = tmp_path / f"r{suffix}"
+    assert main(["host", "judge", str(work), "-o", str(report)]) == 1
+    text = report.read_text()
+    assert marker in text and "unreachable: timeout" in text
+    if suffix == ".xml":
+        assert text.lstrip().startswith("<?xml")
