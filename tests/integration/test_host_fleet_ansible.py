@@ -144,3 +144,4 @@ def test_collection_installs_with_ansible_galaxy(tmp_path: Path) -> None:
     assert util.is_file() and not util.is_symlink()
     assert (root / "roles" / "host_check" / "tasks" / "main.yml").is_file()
     assert not (root / "playbooks" / "collections").exists()
+    assert (root / "README.md").is_file()
