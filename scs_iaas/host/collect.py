@@ -433,9 +433,13 @@ def collect(output: str, root: str = "/") -> dict[str, object]:
     archive = Archive(tmp)
     try:
         summary = Collector(root, archive).run()
-    finally:
         archive.close()
-    os.replace(tmp, output)
+        os.replace(tmp, output)
+    except BaseException:
+        archive.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)  # never a half-written archive
+        raise
     return summary
 
 
