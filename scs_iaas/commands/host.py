@@ -216,8 +216,10 @@ def run_collect(args: argparse.Namespace) -> int:
 
     try:
         summary = collect(args.output, args.root)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         raise InputError(f"host collect: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"-o {args.output}: {exc.strerror or exc}") from None
     errors: dict[str, str] = summary["errors"]  # type: ignore[assignment]
     print(f"wrote {args.output}: {summary['files']} files, {len(errors)} unreadable")
     for path, reason in sorted(errors.items()):
