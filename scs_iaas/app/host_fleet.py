@@ -128,11 +128,36 @@ def tls_profile(targets: dict[str, list[str]], ca_file: str | None = None) -> li
     return check_profile(dict(results), pairs)
 
 
-def api_checks(cloud_name: str) -> list[Finding]:
-    """scs-0302's manager role and scs-0127's extensions through the API (``--os-cloud``)."""
-    from scs_iaas.checks import host_scs_0127_dns, host_scs_0302_domain_manager
-    from scs_iaas.cloud.connection import connect
-    from scs_iaas.cloud.host_api import read_host_api_facts
+def fleet_checks(
+    targets: dict[str, list[str]],
+    *,
+    tls_scan: bool = False,
+    tls_ca: str | None = None,
+    os_cloud: str | None = None,
+) -> list[Finding]:
+    """What is judged once for the whole fleet, not per node: with ``os_cloud`` the API facts
+    (manager role, DNS extensions, the catalog's internal/admin endpoints); with ``tls_scan``
+    every TLS endpoint the nodes' configurations (and the catalog) name, scanned once."""
+    from scs_iaas.checks import (
+        host_scs_0125_secure_connections as s0125,
+    )
+    from scs_iaas.checks import (
+        host_scs_0127_dns,
+        host_scs_0302_domain_manager,
+    )
 
-    api = read_host_api_facts(connect(cloud_name))
-    return host_scs_0302_domain_manager.check_api(api) + host_scs_0127_dns.check_api(api)
+    out: list[Finding] = []
+    targets = {t: list(w) for t, w in targets.items()}
+    if os_cloud:
+        from scs_iaas.cloud.connection import connect
+        from scs_iaas.cloud.host_api import read_host_api_facts
+
+        api = read_host_api_facts(connect(os_cloud))
+        out += host_scs_0302_domain_manager.check_api(api)
+        out += host_scs_0127_dns.check_api(api)
+        out += s0125.check_api(api)
+        for (host, port), who in s0125.api_tls_targets(api).items():
+            targets.setdefault(f"{host}:{port}", []).extend(who)
+    if tls_scan:
+        out += tls_profile(targets, tls_ca)
+    return out

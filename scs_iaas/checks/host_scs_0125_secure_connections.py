@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
+from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
 from scs_iaas.host.services import BY_NAME, ServiceConf
@@ -355,4 +356,34 @@ def check_profile(
             out.append(
                 PROFILE.warned(f"not Mozilla {r.profile_version} intermediate: {issues}", res)
             )
+    return out
+
+
+def check_api(api: HostApiFacts) -> list[Finding]:
+    """The catalog's internal and admin endpoints (the cloud check judges the public ones)."""
+    res = f"catalog ({api.cloud})"
+    if api.endpoints is None:
+        return [INTERNAL.aborted(f"cannot list endpoints: {api.endpoints_error}", res)]
+    out = []
+    for service, interface, url in api.endpoints:
+        if interface not in ("internal", "admin"):
+            continue
+        where_ = f"{res} {service} {interface} {_host(url)}"
+        if urlsplit(url).scheme.lower() == "https":
+            out.append(INTERNAL.passed("registered with https://", where_))
+        else:
+            out.append(INTERNAL.warned("registered with plain http://", where_))
+    if not out:
+        out.append(INTERNAL.skipped("no internal or admin endpoints in the catalog", res))
+    return out
+
+
+def api_tls_targets(api: HostApiFacts) -> dict[tuple[str, int], list[str]]:
+    """The https endpoints of the catalog (every interface), for the profile scan."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for service, interface, url in api.endpoints or ():
+        parts = urlsplit(url)
+        if parts.scheme.lower() == "https" and parts.hostname:
+            key = (parts.hostname, _port("https", parts.port))
+            out.setdefault(key, []).append(f"catalog: {service} {interface}")
     return out

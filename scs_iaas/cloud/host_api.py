@@ -1,14 +1,17 @@
-"""The two API facts the provider-side checks need beside the nodes' configuration.
+"""The API facts the provider-side checks need beside the nodes' configuration.
 
 scs-0302 "A role named `manager` MUST be present in the identity service" is not in any file
 on a node (roles live in Keystone's database), and scs-0127's extensions are best confirmed
-where users see them. Both are read here, each with its own error: listing roles needs the
-admin (or a system reader) role, and a refused list must not hide the extension list.
+where users see them; scs-0125 "Internal API endpoints … as registered in the Keystone service
+catalog MUST be an HTTPS address" is the catalog's internal and admin endpoints, which users do
+not see. Each is read here with its own error: listing roles and endpoints needs the admin (or a
+system reader) role, and a refused list must not hide the others.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from scs_iaas.cloud.connection import Cloud
 
@@ -20,6 +23,9 @@ class HostApiFacts:
     roles_error: str = ""
     extensions: tuple[str, ...] | None = None
     extensions_error: str = ""
+    # (service type, interface, url) of every catalog endpoint (listing them needs admin)
+    endpoints: tuple[tuple[str, str, str], ...] | None = None
+    endpoints_error: str = ""
 
 
 def _short(exc: BaseException) -> str:
@@ -40,4 +46,25 @@ def read_host_api_facts(cloud: Cloud) -> HostApiFacts:
         extensions = tuple(sorted(e.alias for e in cloud.conn.network.extensions()))
     except Exception as exc:
         extensions_error = _short(exc)
-    return HostApiFacts(cloud.name, roles, roles_error, extensions, extensions_error)
+    endpoints: tuple[tuple[str, str, str], ...] | None = None
+    endpoints_error = ""
+    try:
+        identity: Any = cloud.conn.identity  # v3: services and endpoints
+        types = {svc.id: svc.type for svc in identity.services()}
+        endpoints = tuple(
+            sorted(
+                (types.get(e.service_id, e.service_id), e.interface, e.url)
+                for e in identity.endpoints()
+            )
+        )
+    except Exception as exc:
+        endpoints_error = _short(exc)
+    return HostApiFacts(
+        cloud.name,
+        roles,
+        roles_error,
+        extensions,
+        extensions_error,
+        endpoints,
+        endpoints_error,
+    )

@@ -128,11 +128,9 @@ def _tls_args(p: argparse.ArgumentParser) -> None:
 
 
 def _tls_findings(args: argparse.Namespace, targets: dict[str, list[str]]) -> list[Any]:
-    """The fleet-wide findings: TLS profile scan and API facts, when asked for."""
-    from scs_iaas.app.host_fleet import api_checks, tls_profile
+    from scs_iaas.app.host_fleet import fleet_checks
 
-    out = tls_profile(targets, args.tls_ca) if args.tls_scan else []
-    return out + (api_checks(args.os_cloud) if args.os_cloud else [])
+    return fleet_checks(targets, tls_scan=args.tls_scan, tls_ca=args.tls_ca, os_cloud=args.os_cloud)
 
 
 def _root_arg(p: argparse.ArgumentParser) -> None:

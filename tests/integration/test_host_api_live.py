@@ -32,6 +32,16 @@ def test_manager_role_and_extensions_match_the_api(box: Any, admin_conn: Any) ->
     ):
         assert findings[test_id]["status"] == ("PASS" if alias in aliases else "WARN")
     assert proc.returncode == (1 if role["status"] == "FAIL" else 0)
+    # the catalog's internal and admin endpoints, each judged by its scheme
+    internal = [e for e in admin_conn.identity.endpoints() if e.interface in ("internal", "admin")]
+    judged = [
+        f
+        for f in json.loads(proc.stdout)["findings"]
+        if f["id"] == "scs-iaas-host-tls-internal-endpoints"
+    ]
+    assert len(judged) == len(internal) > 0
+    https = sum(e.url.startswith("https://") for e in internal)
+    assert sum(f["status"] == "PASS" for f in judged) == https
 
 
 def test_member_cannot_list_roles_is_an_abort_not_a_crash(box: Any) -> None:

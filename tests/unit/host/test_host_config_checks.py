@@ -230,3 +230,25 @@ def test_config_file_arguments_of_the_process_are_read(tmp_path: Path) -> None:
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
     assert {"srv/box/etc/nova/nova.conf", "srv/box/etc/nova/driver.conf"} <= names
+
+
+def test_api_catalog_internal_and_admin_endpoints() -> None:
+    from scs_iaas.checks import host_scs_0125_secure_connections as s0125
+    from scs_iaas.cloud.host_api import HostApiFacts
+
+    api = HostApiFacts(
+        "c",
+        endpoints=(
+            ("compute", "admin", "http://ctl:8774/v2.1"),
+            ("compute", "internal", "https://int.example:8774/v2.1"),
+            ("compute", "public", "http://api.example:8774/v2.1"),
+        ),
+    )
+    found = {f.resource: f.status for f in s0125.check_api(api)}
+    assert found == {
+        "catalog (c) compute admin http://ctl:8774": Status.WARN,
+        "catalog (c) compute internal https://int.example:8774": Status.PASS,
+    }  # public endpoints are the cloud check's
+    assert s0125.api_tls_targets(api) == {("int.example", 8774): ["catalog: compute internal"]}
+    refused = s0125.check_api(HostApiFacts("c", endpoints_error="403"))
+    assert [f.status for f in refused] == [Status.ABORT]
