@@ -1,8 +1,9 @@
 """Judge a fleet: the archives the Ansible role fetched from every node, in one report.
 
-The role leaves a working directory with, per inventory host, ``<node>.status.json``: how
-collecting went (unreachable, failed, the message) and the archive (``archive_b64``, as the
-module returned it; or a ``<node>.tar.gz`` beside it). Every
+The role leaves a working directory with ``fleet.json``: per inventory host how collecting went
+(unreachable, failed, the message) and the archive (``archive_b64``, as the module returned
+it). ``<node>.status.json`` files (one node each, the archive in them or as ``<node>.tar.gz``
+beside) are read too. Every
 node gets its findings with ``node`` set; a node that could not be collected, or whose archive
 cannot be judged, is an ABORT finding of its own with the reason — never a silent gap.
 """
@@ -42,6 +43,22 @@ def _one_line(text: str) -> str:
     from scs_iaas.cloud.redact import redact
 
     return redact(" ".join(str(text).split()))[:400] or "no message"
+
+
+FLEET = "fleet.json"
+
+
+def _fleet(path: Path) -> list[dict[str, Any]]:
+    """``fleet.json``: the role's one record of every node (a list of status objects)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a fleet record ({exc})") from None
+    if not isinstance(data, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("node"), str) for d in data
+    ):
+        raise InputError(f"{path}: not a fleet record (a list of objects with a 'node')")
+    return data
 
 
 def _status(path: Path) -> dict[str, Any]:
@@ -100,13 +117,17 @@ def judge_fleet(workdir: str, host_check: HostCheck) -> tuple[list[Finding], dic
     base = Path(workdir)
     if not base.is_dir():
         raise InputError(f"{workdir}: not a directory of node archives")
-    statuses = sorted(base.glob("*.status.json"))
+    statuses = [_status(p) for p in sorted(base.glob("*.status.json"))]
+    if (base / FLEET).is_file():
+        statuses += _fleet(base / FLEET)
     if not statuses:
-        raise InputError(f"{workdir}: no <node>.status.json in it (not a fleet working directory)")
+        raise InputError(
+            f"{workdir}: no {FLEET} or <node>.status.json in it (not a fleet working directory)"
+        )
     findings: list[Finding] = []
     targets: dict[str, list[str]] = {}
-    for path in statuses:
-        node_findings, named = judge_node(base, _status(path), host_check)
+    for status in sorted(statuses, key=lambda s: str(s["node"])):
+        node_findings, named = judge_node(base, status, host_check)
         findings += node_findings
         for target, who in named.items():
             targets.setdefault(target, []).extend(who)

@@ -64,7 +64,7 @@ def test_cli_judge_json_with_node_and_bad_workdir(
     assert "wrote" in capsys.readouterr().out
     assert main(["host", "judge", str(tmp_path / "empty")]) == 2
     assert "not a directory" in capsys.readouterr().err
-    with pytest.raises(InputError, match=r"no <node>\.status\.json"):
+    with pytest.raises(InputError, match=r"no fleet\.json or <node>\.status\.json"):
         judge_fleet(str(tmp_path), lambda tree: host_check(tree))
 
 
