@@ -17,7 +17,7 @@ A draft standard: findings are WARN, never FAIL (as in the cloud check of scs-01
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from scs_iaas.checks.base import Test, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
@@ -94,8 +94,16 @@ def _host(url: str) -> str:
     """The URL without userinfo (never a password), path or query."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
+    port = f":{_port_of(parts)}" if _port_of(parts) else ""
     return f"{parts.scheme}://{host}{port}"
+
+
+def _port_of(parts: SplitResult) -> int | None:
+    """The URL's port; None when absent or not a number (a typo must not crash the check)."""
+    try:
+        return parts.port
+    except ValueError:
+        return None
 
 
 def _ini_services(facts: ConfigFacts) -> list[tuple[ServiceConf, str, IniFile]]:
@@ -316,7 +324,7 @@ def tls_targets(facts: ConfigFacts) -> dict[tuple[str, int], list[str]]:
             for item in value.split(","):
                 parts = urlsplit(item.strip())
                 if parts.scheme.lower() == "https" and parts.hostname:
-                    key = (parts.hostname, _port("https", parts.port))
+                    key = (parts.hostname, _port("https", _port_of(parts)))
                     out.setdefault(key, []).append(who)
         messaging = [f for f in _messaging_one(svc, role, conf) if f.status.value == "PASS"]
         transport = conf.values.get(("DEFAULT", "transport_url"))
@@ -384,6 +392,6 @@ def api_tls_targets(api: HostApiFacts) -> dict[tuple[str, int], list[str]]:
     for service, interface, url in api.endpoints or ():
         parts = urlsplit(url)
         if parts.scheme.lower() == "https" and parts.hostname:
-            key = (parts.hostname, _port("https", parts.port))
+            key = (parts.hostname, _port("https", _port_of(parts)))
             out.setdefault(key, []).append(f"catalog: {service} {interface}")
     return out

@@ -252,3 +252,18 @@ def test_api_catalog_internal_and_admin_endpoints() -> None:
     assert s0125.api_tls_targets(api) == {("int.example", 8774): ["catalog: compute internal"]}
     refused = s0125.check_api(HostApiFacts("c", endpoints_error="403"))
     assert [f.status for f in refused] == [Status.ABORT]
+
+
+def test_a_malformed_url_is_judged_not_a_crash(tmp_path: Path) -> None:
+    tree = tmp_path / "node"
+    shutil.copytree(HOSTS / "packaged-compute-good", tree)
+    conf = tree / "etc" / "nova" / "nova.conf"
+    conf.write_text(
+        conf.read_text().replace(
+            "auth_url = https://keystone.int.example.cloud:5000",
+            "auth_url = http://keystone.int.example.cloud:50x0",
+        )
+    )
+    internal = by_id(judge(tree))["scs-iaas-host-tls-internal-endpoints"][0]
+    assert internal.status is Status.WARN
+    assert "http://keystone.int.example.cloud (" in internal.reason
