@@ -64,8 +64,14 @@ def check(facts: ConfigFacts) -> list[Finding]:
     for run in all_checks():
         try:
             out += run(facts)
-        except InputError as exc:
+        except Exception as exc:  # as the runner does: that standard ABORTs, the rest run
             module = sys.modules[run.__module__]
-            first = next(v for v in vars(module).values() if isinstance(v, Test))
-            out.append(first.aborted(str(exc), "host"))
+            tests = [v for v in vars(module).values() if isinstance(v, Test)]
+            text = " ".join(str(exc).split()) or type(exc).__name__
+            reason = (
+                text
+                if isinstance(exc, InputError)
+                else f"check raised {type(exc).__name__}: {text}"
+            )
+            out += [t.aborted(reason, "host") for t in tests]
     return out
