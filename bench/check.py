@@ -124,9 +124,9 @@ def main() -> None:
         capture_output=True,
         check=False,
     )  # fmt: skip  (warm the services)
-    from scs_iaas.commands.demo import _empty
+    from scs_iaas.app.demo import empty
 
-    _empty("box-admin")  # no standard flavors, no demo images, no encrypted type
+    empty("box-admin")  # no standard flavors, no demo images, no encrypted type
     result = {"empty": measure(env, args.runs)}
     subprocess.run(
         [PY, "-m", "scs_iaas", "manage", "flavors", "--set", "all", "--os-cloud", "box-admin",

@@ -7,13 +7,13 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from scs_iaas.checks import runner, verdicts
 from scs_iaas.checks.base import Check, Context
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.errors import InputError, ScsIaasError
 from scs_iaas.model.findings import Finding, Status
+from scs_iaas.report.meta import Meta
 from scs_iaas.standards import scope
 
 
@@ -39,7 +39,7 @@ class Evaluation:
     findings: list[Finding]
     results: dict[str, Status]
     judged: list[verdicts.Judged]
-    extra: dict[str, Any]
+    meta: Meta
     cloud: Cloud
 
     @property
@@ -94,21 +94,21 @@ def evaluate(
     elapsed = time.perf_counter() - started
     subject = subject or cloud.name
     judged = verdicts.judge(results, cert_version or effective, subject)
-    extra: dict[str, Any] = {
-        "subject": subject,
-        "cloud": cloud.name,
-        "checked_at": now.isoformat(timespec="seconds"),
-        "versions": {v.version: v.to_dict() for v in judged},
-        "results": {k: str(st) for k, st in results.items()},
-        "api_requests": cloud.counter.count,
-        "seconds": round(elapsed, 3),
+    meta = Meta(
+        subject=subject,
+        cloud=cloud.name,
+        checked_at=now.isoformat(timespec="seconds"),
+        versions={v.version: v.to_dict() for v in judged},
+        results={k: str(st) for k, st in results.items()},
+        api_requests=cloud.counter.count,
+        seconds=round(elapsed, 3),
+        verdict_lines=[line for v in judged for line in v.lines()],
+        argv=list(sys.argv),
         # when the first request left (epoch seconds), so that a caller who noted when it
         # started the process can tell the cost of start-up and imports (bench/check.py does)
-        "timing": {"first_request_epoch": cloud.counter.first_request_wall},
-        "verdict_lines": [line for v in judged for line in v.lines()],
-        "argv": sys.argv,
-    }
-    return Evaluation(findings, results, judged, extra, cloud)
+        data={"timing": {"first_request_epoch": cloud.counter.first_request_wall}},
+    )
+    return Evaluation(findings, results, judged, meta, cloud)
 
 
 def _guard_roles(cloud: str, roles: tuple[str, ...], allow_admin: bool) -> None:

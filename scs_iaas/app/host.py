@@ -7,10 +7,20 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.errors import InputError
+from scs_iaas.host.facts import AREAS, read_host
+from scs_iaas.host.hwmon import HwmonFacts
 from scs_iaas.host.root import HostRoot
 from scs_iaas.model.findings import Finding
 
-AREAS = ("cc", "storage", "sensors", "time", "config")
+__all__ = [
+    "AREAS",
+    "bench_disk",
+    "bench_encryption",
+    "host_check",
+    "host_check_any",
+    "host_root",
+    "sensors",
+]
 
 
 def host_root(path: str) -> HostRoot:
@@ -28,64 +38,26 @@ def host_check(
     instances_path: str | None = None,
     nova_conf: str | None = None,
 ) -> tuple[list[Finding], dict[str, Any]]:
-    """Read the facts of the chosen areas and judge them: (findings, facts as plain data).
+    """Read the facts of the chosen areas and judge them with the host checks:
+    (findings, facts as plain data)."""
+    from scs_iaas.checks import runner
+    from scs_iaas.checks.base import Context
 
-    Paths the operator names (``nova_conf``, ``instances_path``) must exist: a typo must not
-    read as "not a compute host"."""
-    from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, DEFAULT_PATH, read_nova_conf
-
-    root = host_root(root_path)
-    if nova_conf is not None and not root.file(nova_conf).is_file():
-        raise InputError(f"--nova-conf {nova_conf}: no such file under {root.path}")
-    if instances_path is not None and not root.file(instances_path).exists():
-        raise InputError(f"--instances-path {instances_path}: does not exist under {root.path}")
-    if nova_conf is None:  # the Kolla layout first (OSISM), then the packaged one
-        from scs_iaas.host.services import BY_NAME
-
-        kolla = BY_NAME["nova-compute"].files["conf"][0]
-        nova_conf = kolla if root.file(kolla).is_file() else DEFAULT_PATH
-    nova = read_nova_conf(root, nova_conf)
-    findings: list[Finding] = []
-    facts: dict[str, Any] = {"root": str(root.path), "nova": asdict(nova) if nova else None}
-    if "cc" in only:
-        from scs_iaas.checks import host_confidential_computing
-        from scs_iaas.host.cpu import read_confidential
-
-        cc = read_confidential(root)
-        facts["confidential_computing"] = asdict(cc)
-        findings += host_confidential_computing.check(cc, nova)
-    if "storage" in only:
-        from scs_iaas.checks import host_storage
-        from scs_iaas.host.block import read_storage
-
-        path = instances_path or (nova.instances_path if nova else None) or DEFAULT_INSTANCES_PATH
-        storage = read_storage(root, path)
-        facts["storage"] = asdict(storage)
-        findings += host_storage.check(storage, nova)
-    if "sensors" in only:
-        from scs_iaas.checks import host_sensors
-        from scs_iaas.host.hwmon import read_hwmon
-
-        hw = read_hwmon(root)
-        facts["sensors"] = asdict(hw)
-        findings += host_sensors.check(hw)
-    if "time" in only:
-        from scs_iaas.checks import host_timesync
-        from scs_iaas.host.timesync import read_timesync
-
-        ts = read_timesync(root)
-        facts["timesync"] = asdict(ts)
-        findings += host_timesync.check(ts)
-    if "config" in only:
-        from scs_iaas.checks import host_config
+    facts = read_host(host_root(root_path), only, instances_path, nova_conf)
+    wanted = {f"host:{a}" for a in only}
+    checks = [c for c in runner.host_checks() if c.needs <= wanted]
+    checks.sort(key=lambda c: AREAS.index(next(iter(c.needs)).removeprefix("host:")))
+    findings = runner.run_checks(checks, Context(host=facts))
+    data = facts.to_dict()
+    if facts.config is not None:
         from scs_iaas.checks.host_scs_0125_secure_connections import tls_targets
-        from scs_iaas.host.config import read_config_facts
 
-        cf = read_config_facts(root)
-        targets = {f"{h}:{p}": sorted(set(w)) for (h, p), w in tls_targets(cf).items()}
-        facts["config"] = cf.summary(targets)
-        findings += host_config.check(cf)
-    return findings, facts
+        # the TLS endpoints the configuration names, for --tls-scan (hosts, never values)
+        targets = tls_targets(facts.config)
+        data["config"]["tls_targets"] = {
+            f"{h}:{p}": sorted(set(w)) for (h, p), w in sorted(targets.items())
+        }
+    return findings, data
 
 
 def host_check_any(
@@ -104,3 +76,42 @@ def host_check_any(
         findings, facts = host_check(str(tree), only, instances_path, nova_conf)
     facts["root"] = root
     return findings, facts
+
+
+def sensors(
+    root_path: str, textfile: Path | None = None
+) -> tuple[HwmonFacts, list[Finding], Path | None]:
+    """Every hwmon reading, judged; with ``textfile`` also written for node_exporter."""
+    from scs_iaas.checks import host_sensors
+    from scs_iaas.host.hwmon import read_hwmon
+
+    hw = read_hwmon(host_root(root_path))
+    written = None
+    if textfile is not None:
+        from scs_iaas.host.prom import write_textfile
+
+        written = write_textfile(hw, textfile)
+    return hw, host_sensors.check(hw), written
+
+
+def bench_disk(
+    path: Path, count: int, engine: str, *, overwrite_device: bool = False
+) -> tuple[list[Finding], dict[str, Any]]:
+    """The scs-0110 write test on ``path``, judged: (findings, the measurement)."""
+    from scs_iaas.checks.host_storage import check_disk_bench
+    from scs_iaas.host import bench_disk as bench
+
+    result = bench.run(path, count, engine, overwrite_device=overwrite_device)
+    return [check_disk_bench(result)], asdict(result)
+
+
+def bench_encryption(
+    directory: Path, count: int, engine: str, key_size: int
+) -> tuple[list[Finding], dict[str, Any]]:
+    """The same write test on a loop device, raw and under LUKS2, judged."""
+    from scs_iaas.checks.host_storage import check_encryption_bench
+    from scs_iaas.host import bench_encryption as bench
+
+    result = bench.run(directory, count, engine, key_size)
+    facts = {**asdict(result), "iops_ratio": result.iops_ratio, "p50_ratio": result.p50_ratio}
+    return check_encryption_bench(result), facts

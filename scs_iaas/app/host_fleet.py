@@ -17,9 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scs_iaas.checks.base import Test
 from scs_iaas.errors import InputError, ScsIaasError
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 NODE = Test(
     "scs-iaas-host-node",

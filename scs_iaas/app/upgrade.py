@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.errors import CloudError, InputError
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.findings import Finding
+from scs_iaas.report.meta import Meta
 from scs_iaas.upgrade import releases as rel
+from scs_iaas.upgrade import tests as T
 
 
 @dataclass(frozen=True)
@@ -35,32 +37,43 @@ class UpgradeOptions:
 @dataclass
 class UpgradeReport:
     findings: list[Finding]
-    extra: dict[str, Any]
+    meta: Meta
     title: str
 
 
 def upgrade_check(opts: UpgradeOptions) -> UpgradeReport:
-    """Is the step to ``opts.to`` safe: the detected release and path, Ceph, the host OS."""
+    """Is the step to ``opts.to`` safe: the detected release and path, Ceph, the host OS.
+
+    Without ``to`` the target is the release after the one detected (or given by
+    ``from_release``), and the report says so."""
     args = opts
-    target = rel.parse_release(str(args.to))
+    target = rel.parse_release(args.to) if args.to else None
     ceph_target = rel.ceph_release(args.ceph_to) if args.ceph_to else None
     findings: list[Finding] = []
-    extra: dict[str, Any] = {"target": target.label}
+    extra: dict[str, Any] = {}
     lines: list[str] = []
 
     images: list[dict[str, Any]] | None = _images_file(args.images) if args.images else None
     if args.from_release or args.skip_openstack:
         if args.from_release:
-            findings += _given_release(rel.parse_release(args.from_release), target, extra, lines)
+            current = rel.parse_release(args.from_release)
+            target = target or _next_release(rel.index(current), current.label, lines)
+            findings += _given_release(current, target, extra, lines)
     elif args.openstack_dir:
         from scs_iaas.upgrade.openstack import read_dir
 
         docs = read_dir(args.openstack_dir)
-        findings += _judge_documents(docs, target, f"dir:{args.openstack_dir}", extra, lines)
+        found, target = _judge_documents(docs, target, f"dir:{args.openstack_dir}", extra, lines)
+        findings += found
     else:
-        cloud_images = _openstack(args.os_cloud, args.clouds_yaml, target, findings, extra, lines)
+        cloud_images, target = _openstack(
+            args.os_cloud, args.clouds_yaml, target, findings, extra, lines
+        )
         if images is None:
             images = cloud_images
+    if target is None:
+        raise InputError("--to RELEASE is needed when the release is not detected or given")
+    extra["target"] = target.label
     if images is not None:
         from scs_iaas.upgrade.hostos import judge_images
 
@@ -77,21 +90,31 @@ def upgrade_check(opts: UpgradeOptions) -> UpgradeReport:
         extra["host_os"] = host.pretty
 
     if not findings:
-        findings.append(
-            Finding(
-                "scs-iaas-upgrade-path",
-                "scs-iaas upgrade",
-                "1",
-                Status.SKIP,
-                "nothing checked (all parts skipped)",
-            )
+        findings.append(T.PATH.skipped("nothing checked (all parts skipped)"))
+    meta = Meta(
+        verdict_lines=lines,
+        cloud=extra.pop("cloud", ""),
+        api_requests=extra.pop("api_requests", None),
+        data=extra,
+    )
+    return UpgradeReport(findings, meta, f"upgrade check → {target.label}")
+
+
+def _next_release(top: int, current: str, lines: list[str]) -> rel.Release:
+    """The release after index ``top`` (the newest the cloud may run), said in the report."""
+    if top + 1 >= len(rel.RELEASES):
+        raise InputError(
+            f"the cloud runs {current}, the newest release scs-iaas knows: nothing to upgrade "
+            "to (give --to RELEASE to check a path anyway)"
         )
-    extra["verdict_lines"] = lines
-    return UpgradeReport(findings, extra, f"upgrade check → {target.label}")
+    target = rel.RELEASES[top + 1]
+    lines.append(f"target: {target.label} (the release after {current}; --to to choose)")
+    return target
 
 
-def _given_release(current: Any, target: Any, extra: dict[str, Any], lines: list[str]) -> list[Any]:
-    from scs_iaas.upgrade import releases as rel
+def _given_release(
+    current: rel.Release, target: rel.Release, extra: dict[str, Any], lines: list[str]
+) -> list[Finding]:
     from scs_iaas.upgrade.openstack import Detection, Evidence, Range, judge
 
     r = Range(rel.index(current), rel.index(current))
@@ -109,11 +132,11 @@ def _given_release(current: Any, target: Any, extra: dict[str, Any], lines: list
 def _openstack(
     cloud_name: str | None,
     clouds_yaml: str | None,
-    target: Any,
-    findings: list[Any],
+    target: rel.Release | None,
+    findings: list[Finding],
     extra: dict[str, Any],
     lines: list[str],
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], rel.Release | None]:
     from scs_iaas.cloud.connection import connect
     from scs_iaas.cloud.snapshot import read_snapshot
     from scs_iaas.upgrade.openstack import fetch_documents
@@ -122,7 +145,8 @@ def _openstack(
     docs, urls = fetch_documents(cloud.conn)
     extra["cloud"] = cloud.name
     extra["urls"] = urls
-    findings.extend(_judge_documents(docs, target, f"cloud:{cloud.name}", extra, lines))
+    found, target = _judge_documents(docs, target, f"cloud:{cloud.name}", extra, lines)
+    findings.extend(found)
     snap = read_snapshot(cloud, {"images"})
     if "images" in snap.errors:
         raise CloudError(f"cloud {cloud.name!r}: {snap.errors['images']}")
@@ -136,28 +160,34 @@ def _openstack(
         for img in snap.images
     ]
     extra["api_requests"] = cloud.counter.count
-    return records
+    return records, target
 
 
 def _judge_documents(
-    docs: Any, target: Any, resource: str, extra: dict[str, Any], lines: list[str]
-) -> list[Any]:
+    docs: Any, target: rel.Release | None, resource: str, extra: dict[str, Any], lines: list[str]
+) -> tuple[list[Finding], rel.Release | None]:
     from scs_iaas.upgrade.openstack import detect, judge
 
     det = detect(docs)
+    for e in det.evidence:
+        lines.append(f"evidence: {e.text}")
+    if det.missing:
+        lines.append(f"not found: {', '.join(det.missing)}")
+    lines.append(f"release: {det.cloud.text() if det.cloud else 'mixed'}")
+    if target is None:
+        seen = det.cloud or det.oldest
+        if seen is None:
+            return [], None  # nothing detected: the caller asks for --to
+        top = len(rel.RELEASES) - 1 if seen.hi is None else seen.hi
+        target = _next_release(top, seen.text(), lines)
     found, plan = judge(det, target, resource=resource)
     extra["evidence"] = [e.to_dict() for e in det.evidence]
     extra["missing_services"] = list(det.missing)
     extra["detected"] = det.cloud.text() if det.cloud else None
     extra["services"] = {s: r.text() for s, r in det.services.items()}
     extra["plan"] = plan
-    for e in det.evidence:
-        lines.append(f"evidence: {e.text}")
-    if det.missing:
-        lines.append(f"not found: {', '.join(det.missing)}")
-    lines.append(f"release: {det.cloud.text() if det.cloud else 'mixed'}")
     lines.append("plan: " + " → ".join(plan))
-    return found
+    return found, target
 
 
 def _ceph(
@@ -173,16 +203,7 @@ def _ceph(
         source = "ceph CLI"
     else:
         why = "no ceph CLI" if not shutil.which("ceph") else "no /etc/ceph/ceph.conf"
-        return [
-            Finding(
-                "scs-iaas-upgrade-ceph-versions",
-                ceph.STANDARD,
-                ceph.VERSION,
-                Status.SKIP,
-                f"Ceph not checked: {why} and no --ceph-dir",
-                "ceph",
-            )
-        ]
+        return [T.CEPH_VERSIONS.skipped(f"Ceph not checked: {why} and no --ceph-dir")]
     target = ceph_target or ceph.default_target(state)
     running = state.running
     extra["ceph"] = {

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from scs_iaas.checks.base import Check, Context
 from scs_iaas.host.cpu import CcFacts
 from scs_iaas.host.novaconf import NovaConf
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, Test
 
 STANDARD = "scs-iaas-host"
 VERSION = "v1"
@@ -39,10 +40,23 @@ SEV_KINDS = (
 )
 
 
-def _finding(
-    id: str, status: Status, reason: str, fix: str = "", details: dict[str, object] | None = None
-) -> Finding:
-    return Finding(id, STANDARD, VERSION, status, reason, "host", fix, dict(details or {}))
+TESTS = {
+    t.id: t
+    for t in (
+        *(
+            Test(k.id, STANDARD, VERSION, f"{k.name} usable by KVM guests", resource="host")
+            for k in SEV_KINDS
+        ),
+        Test("scs-iaas-host-sev-nova", STANDARD, VERSION, "nova.conf meets SEV prerequisites",
+             resource="host"),
+        Test("scs-iaas-host-sgx", STANDARD, VERSION, "SGX usable by KVM guests", resource="host"),
+        Test("scs-iaas-host-tdx", STANDARD, VERSION, "TDX usable by KVM guests", resource="host"),
+    )
+}  # fmt: skip
+
+
+def _test(test_id: str) -> Test:
+    return TESTS[test_id]
 
 
 def _sev_slots(facts: CcFacts, kind: SevKind) -> int | None:
@@ -87,55 +101,49 @@ def check_sev(facts: CcFacts, kind: SevKind) -> Finding:
         else:
             # the kernel clears sme/sev* when the BIOS leaves memory encryption off
             why += f" (no {kind.flag} flag in /proc/cpuinfo; on EPYC: is SME/SEV on in the BIOS?)"
-        return _finding(kind.id, Status.SKIP, why, details=steps)
+        return _test(kind.id).finding(Status.SKIP, why, details=steps)
     if "kvm_amd" not in facts.kvm_params:
-        return _finding(
-            kind.id,
+        return _test(kind.id).finding(
             Status.WARN,
             f"CPU supports {kind.name}, but kvm_amd is not loaded",
-            f"modprobe kvm_amd {kind.param}=1 and add {kind.kernel_hint} "
+            fix=f"modprobe kvm_amd {kind.param}=1 and add {kind.kernel_hint} "
             "to the kernel command line",
             details=steps,
         )
     if param is None:
-        return _finding(
-            kind.id,
+        return _test(kind.id).finding(
             Status.WARN,
             f"CPU supports {kind.name}, but this kernel's kvm_amd has no {kind.param} parameter",
-            "boot a kernel with KVM host support for "
+            fix="boot a kernel with KVM host support for "
             + kind.name
             + (" (Linux ≥ 6.11)" if kind.name == "SEV-SNP" else ""),
             details=steps,
         )
     if param is False:
-        return _finding(
-            kind.id,
+        return _test(kind.id).finding(
             Status.WARN,
             f"CPU supports {kind.name}, kvm_amd.{kind.param}=N",
-            f"add {kind.kernel_hint} to the kernel command line "
+            fix=f"add {kind.kernel_hint} to the kernel command line "
             f"(and enable {kind.name} in the BIOS)",
             details=steps,
         )
     if state in ("disabled", "unusable"):
-        return _finding(
-            kind.id,
+        return _test(kind.id).finding(
             Status.WARN,
             f"kvm_amd.{kind.param}=Y but the kernel log says {kind.name} {state}",
-            "check the BIOS: SEV enabled, SNP/ES ASID space ('Minimum SEV non-ES ASID') > 1",
+            fix="check the BIOS: SEV enabled, SNP/ES ASID space ('Minimum SEV non-ES ASID') > 1",
             details={**steps, "kernel_enabled": False},
         )
     if kind.name == "SEV" and not facts.has_device("/dev/sev"):
-        return _finding(
-            kind.id,
+        return _test(kind.id).finding(
             Status.WARN,
             "kvm_amd.sev=Y but /dev/sev is missing: the PSP (ccp) driver has no SEV firmware",
-            "load the ccp module, enable SEV/SME in the BIOS and update the SEV firmware",
+            fix="load the ccp module, enable SEV/SME in the BIOS and update the SEV firmware",
             details=steps,
         )
     steps["kernel_enabled"] = True
     where = f"{slots} guest slots (ASIDs)" if slots is not None else "guest slots unknown"
-    return _finding(
-        kind.id,
+    return _test(kind.id).finding(
         Status.PASS,
         f"{kind.name} usable by KVM: {where}; flavors use hw:mem_encryption_model={kind.model}",
         details=steps,
@@ -148,7 +156,7 @@ def check_nova_sev(facts: CcFacts, nova: NovaConf | None) -> Finding | None:
         return None
     fid = "scs-iaas-host-sev-nova"
     if nova is None:
-        return _finding(fid, Status.SKIP, "no nova.conf here: Nova's SEV settings not checked")
+        return _test(fid).finding(Status.SKIP, "no nova.conf here: Nova's SEV settings not checked")
     problems: list[tuple[str, str]] = []
     ratio = nova.ram_allocation_ratio
     if ratio is None or ratio != 1.0:
@@ -185,15 +193,14 @@ def check_nova_sev(facts: CcFacts, nova: NovaConf | None) -> Finding | None:
         "sev_asids": slots,
     }
     if problems:
-        return _finding(
-            fid,
+        return _test(fid).finding(
             Status.WARN,
             "; ".join(p for p, _ in problems),
-            "; ".join(f for _, f in problems) + f" in {nova.path}",
+            fix="; ".join(f for _, f in problems) + f" in {nova.path}",
             details=details,
         )
-    return _finding(
-        fid, Status.PASS, f"{nova.path} meets Nova's SEV prerequisites", details=details
+    return _test(fid).finding(
+        Status.PASS, f"{nova.path} meets Nova's SEV prerequisites", details=details
     )
 
 
@@ -210,35 +217,33 @@ def check_sgx(facts: CcFacts) -> Finding:
         "epc_sections": facts.kernel_log.sgx_epc_sections,
     }
     if not cpu:
-        return _finding(fid, Status.SKIP, "not supported by this CPU (no sgx flag)", details=steps)
+        return _test(fid).finding(
+            Status.SKIP, "not supported by this CPU (no sgx flag)", details=steps
+        )
     if not facts.cpu.has("sgx_lc"):
-        return _finding(
-            fid,
+        return _test(fid).finding(
             Status.WARN,
             "CPU supports SGX without flexible launch control (sgx_lc): the Linux driver needs it",
-            "enable SGX Flexible Launch Control in the BIOS",
+            fix="enable SGX Flexible Launch Control in the BIOS",
             details=steps,
         )
     if not steps["kernel_enabled"]:
-        return _finding(
-            fid,
+        return _test(fid).finding(
             Status.WARN,
             "CPU supports SGX, but /dev/sgx_enclave is missing: the kernel SGX driver is off",
-            "enable SGX (with an EPC/PRMRR size) in the BIOS; Linux ≥ 5.11 with CONFIG_X86_SGX",
+            fix="enable SGX (with an EPC/PRMRR size) in the BIOS; Linux ≥ 5.11 with CONFIG_X86_SGX",
             details=steps,
         )
     if not steps["kvm_usable"]:
-        return _finding(
-            fid,
+        return _test(fid).finding(
             Status.WARN,
             "SGX enabled, but /dev/sgx_vepc is missing: KVM cannot give guests EPC",
-            "Linux ≥ 5.13 with CONFIG_X86_SGX_KVM",
+            fix="Linux ≥ 5.13 with CONFIG_X86_SGX_KVM",
             details=steps,
         )
     epc = steps["epc_kib"]
     size = f"EPC {int(epc) // 1024} MiB" if isinstance(epc, int) else "EPC size unknown"
-    return _finding(
-        fid,
+    return _test(fid).finding(
         Status.PASS,
         f"SGX usable by KVM ({size}); upstream Nova has no SGX support: "
         "select hosts with trait:HW_CPU_X86_SGX=required",
@@ -258,24 +263,21 @@ def check_tdx(facts: CcFacts) -> Finding:
         "libvirt": libvirt_tdx,
     }
     if not cpu:
-        return _finding(
-            fid,
+        return _test(fid).finding(
             Status.SKIP,
             "not supported by this CPU (or kernel: no tdx_host_platform)",
             details=steps,
         )
     if param is not True:
-        return _finding(
-            fid,
+        return _test(fid).finding(
             Status.WARN,
             "CPU supports TDX, kvm_intel.tdx="
             + ("N" if param is False else "absent (kvm_intel not loaded or too old)"),
-            "add kvm_intel.tdx=1 to the kernel command line "
+            fix="add kvm_intel.tdx=1 to the kernel command line "
             "(Linux ≥ 6.16, TDX enabled in the BIOS)",
             details=steps,
         )
-    return _finding(
-        fid,
+    return _test(fid).finding(
         Status.PASS,
         "TDX usable by KVM; flavors use hw:mem_encryption_model=intel-tdx "
         "(Nova ≥ 34.0.0, libvirt ≥ 11.6, QEMU ≥ 10.1)",
@@ -292,3 +294,16 @@ def check(facts: CcFacts, nova: NovaConf | None = None) -> list[Finding]:
     findings.append(check_sgx(facts))
     findings.append(check_tdx(facts))
     return findings
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.cc is not None
+    return check(ctx.host.cc, ctx.host.nova)
+
+
+CHECK = Check(
+    name="host confidential computing",
+    tests=list(TESTS.values()),
+    needs=frozenset({"host:cc"}),
+    run=run,
+)

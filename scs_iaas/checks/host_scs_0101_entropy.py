@@ -9,10 +9,10 @@ to guests; ``custom`` hands out what the named models have, plus ``cpu_model_ext
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
 from scs_iaas.host.config import ConfigFacts
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 URL = std_url("scs-0101-v1-entropy")
 CPU = Test(
@@ -151,3 +151,16 @@ def check(facts: ConfigFacts) -> list[Finding]:
             f"{e.arch} CPU offers neither {want}".replace("neither RNDR", "no RNDR"), "host"
         )
     return [cpu, *_guest(facts)]
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0101 entropy on compute nodes",
+    tests=[CPU, GUEST],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

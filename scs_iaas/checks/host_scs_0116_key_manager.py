@@ -11,11 +11,11 @@ Vault, KMIP and Dogtag keep the master key outside Barbican's host and database:
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import unreadable, where
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 KEK = Test(
     "scs-iaas-host-barbican-kek",
@@ -94,3 +94,16 @@ def check(facts: ConfigFacts) -> list[Finding]:
                 KEK.warned(f"secret store {store} {crypto}: unknown plugin, not judged", res)
             )
     return out
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0116 Barbican master KEK",
+    tests=[KEK],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

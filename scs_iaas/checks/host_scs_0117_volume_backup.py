@@ -10,11 +10,11 @@ volume back end's directory. Swift, S3 and GCS are other storage systems. SHOULD
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import unreadable, where
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 SEPARATE = Test(
     "scs-iaas-host-backup-separate-storage",
@@ -96,3 +96,16 @@ def check(facts: ConfigFacts) -> list[Finding]:
             f"backup_driver {short} to {target.split(':', 1)[1]}; volumes on {used}", res
         )
     ]
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0117 backup storage",
+    tests=[SEPARATE],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

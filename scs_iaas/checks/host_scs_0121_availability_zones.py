@@ -9,10 +9,10 @@ node, so an allowed cross-attach is a WARN (a SHOULD NOT), never a FAIL.
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
 from scs_iaas.host.config import ConfigFacts
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 CROSS_AZ = Test(
     "scs-iaas-host-cross-az-attach",
@@ -44,3 +44,16 @@ def check(facts: ConfigFacts) -> list[Finding]:
                 CROSS_AZ.warned(f"{setting}: volumes attach across availability zones", where(svc))
             )
     return out
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0121 cross-AZ attach",
+    tests=[CROSS_AZ],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
 from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
 from scs_iaas.host.services import BY_NAME, ServiceConf
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 URL = std_url("scs-0125-v1-secure-connections")
 INTERNAL = Test(
@@ -395,3 +395,16 @@ def api_tls_targets(api: HostApiFacts) -> dict[tuple[str, int], list[str]]:
             key = (parts.hostname, _port("https", _port_of(parts)))
             out.setdefault(key, []).append(f"catalog: {service} {interface}")
     return out
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0125 secure connections (provider side)",
+    tests=[INTERNAL, DATABASE, MESSAGING, MIGRATION, LIBVIRT],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

@@ -12,11 +12,11 @@ A draft standard: findings are WARN, never FAIL.
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
 from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 URL = std_url("scs-0127-v1-dns")
 LOCAL_RESOLV = Test(
@@ -110,3 +110,16 @@ def check_api(api: HostApiFacts) -> list[Finding]:
         else:
             out.append(test.warned(f"extension {alias} not listed", res))
     return out
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0127 DNS (provider side)",
+    tests=[LOCAL_RESOLV, DNS_INTEGRATION, DNS_DOMAIN_PORTS],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

@@ -10,11 +10,11 @@ Whether the ``manager`` role exists is an API fact: the cloud check sees the rol
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Test, std_url
+from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import unreadable, where
 from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
-from scs_iaas.model.findings import Finding
+from scs_iaas.model.findings import Finding, Test
 
 POLICY = Test(
     "scs-iaas-host-keystone-policy-scope",
@@ -69,3 +69,16 @@ def check_api(api: HostApiFacts) -> list[Finding]:
     if "manager" in api.roles:
         return [MANAGER_ROLE.passed("role 'manager' exists", res)]
     return [MANAGER_ROLE.failed(f"no role 'manager' (roles: {', '.join(api.roles)})", res)]
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.config is not None
+    return check(ctx.host.config)
+
+
+CHECK = Check(
+    name="scs-0302 Keystone policy scope",
+    tests=[POLICY],
+    needs=frozenset({"host:config"}),
+    run=run,
+)

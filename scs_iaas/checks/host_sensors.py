@@ -7,19 +7,21 @@ hddtemp left Debian, drivetemp is how disk temperatures reach hwmon and node_exp
 
 from __future__ import annotations
 
-from scs_iaas.host.hwmon import HwmonFacts
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.checks.base import Check, Context
+from scs_iaas.host.hwmon import UNITS, HwmonFacts
+from scs_iaas.model.findings import Finding, Status, Test
 
 ID = "scs-iaas-host-sensors"
 STANDARD = "scs-iaas-host"
 VERSION = "v1"
-UNITS = {"temp": "°C", "fan": "RPM", "in": "V"}
-
-
-def _finding(
-    status: Status, reason: str, resource: str = "host", fix: str = "", **details: str
-) -> Finding:
-    return Finding(ID, STANDARD, VERSION, status, reason, resource, fix, dict(details))
+TEST = Test(
+    ID,
+    STANDARD,
+    VERSION,
+    "no sensor at its limit; every SATA disk has a temperature sensor",
+    "check cooling and airflow",
+    resource="host",
+)
 
 
 def check(facts: HwmonFacts) -> list[Finding]:
@@ -28,9 +30,9 @@ def check(facts: HwmonFacts) -> list[Finding]:
             "no hwmon: /sys/class/hwmon is missing "
             "(kernel without CONFIG_HWMON, or a VM without sensors)"
         )
-        return [_finding(Status.SKIP, reason)]
+        return [TEST.finding(Status.SKIP, reason)]
     if not facts.chips:
-        return [_finding(Status.SKIP, "no hwmon chips registered")]
+        return [TEST.finding(Status.SKIP, "no hwmon chips registered")]
     findings: list[Finding] = []
     temps = 0
     hottest: tuple[float, str] | None = None
@@ -48,20 +50,28 @@ def check(facts: HwmonFacts) -> list[Finding]:
                 reason = f"{s.value:g} {unit} at or above its critical limit {s.crit:g} {unit}"
                 fix = "check cooling and airflow now; the kernel may shut the device down"
                 findings.append(
-                    _finding(Status.FAIL, reason, where, fix, chip=chip.chip, sensor=s.sensor)
+                    TEST.finding(Status.FAIL, reason, where, fix, chip=chip.chip, sensor=s.sensor)
                 )
             elif s.at_max:
                 reason = f"{s.value:g} {unit} at or above its max {s.max:g} {unit}"
                 fix = "check cooling and airflow"
                 findings.append(
-                    _finding(Status.WARN, reason, where, fix, chip=chip.chip, sensor=s.sensor)
+                    TEST.finding(Status.WARN, reason, where, fix, chip=chip.chip, sensor=s.sensor)
                 )
     for disk in facts.disks_without_sensor:
         reason = f"{disk} has no temperature sensor: drivetemp is not loaded (or the disk is SAS)"
         fix = "modprobe drivetemp && echo drivetemp >> /etc/modules"
-        findings.append(_finding(Status.WARN, reason, disk, fix))
+        findings.append(TEST.finding(Status.WARN, reason, disk, fix))
     if not findings:
         top = f"; hottest {hottest[0]:g} °C at {hottest[1]}" if hottest else ""
         reason = f"{temps} temperature sensors on {len(facts.chips)} chips below their limits{top}"
-        findings.append(_finding(Status.PASS, reason))
+        findings.append(TEST.finding(Status.PASS, reason))
     return findings
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.sensors is not None
+    return check(ctx.host.sensors)
+
+
+CHECK = Check(name="host sensors", tests=[TEST], needs=frozenset({"host:sensors"}), run=run)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from scs_iaas.checks.base import Check, Context
 from scs_iaas.host.bench_disk import SCS_0110_MAX_LATENCY_MS, SCS_0110_MIN_IOPS, DiskBench
 from scs_iaas.host.bench_encryption import EncryptionBench
 from scs_iaas.host.block import StorageFacts, StorageTarget
 from scs_iaas.host.novaconf import NovaConf
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.model.findings import Finding, Status, Test
 
 STANDARD = "scs-0110"
 VERSION = "v1"
@@ -24,15 +25,19 @@ SSD_ID = "scs-iaas-host-ssd"
 IOPS_ID = "scs-iaas-host-disk-iops"
 
 
-def _f(
-    id: str,
-    status: Status,
-    reason: str,
-    resource: str,
-    fix: str = "",
-    details: dict[str, object] | None = None,
-) -> Finding:
-    return Finding(id, STANDARD, VERSION, status, reason, resource, fix, dict(details or {}))
+TESTS = {
+    t.id: t
+    for t in (
+        Test(LUKS_ID, STANDARD, VERSION, "ephemeral storage is encrypted (LUKS)", resource="host"),
+        Test(SSD_ID, STANDARD, VERSION, "ephemeral storage is on SSD/NVMe", resource="host"),
+        Test(IOPS_ID, STANDARD, VERSION, ">1000 synchronous 4 KiB write IOPS, p50 < 1 ms"),
+        Test("scs-iaas-host-luks-overhead", STANDARD, VERSION, "LUKS2 overhead measured"),
+    )
+}
+
+
+def _test(test_id: str) -> Test:
+    return TESTS[test_id]
 
 
 def _chain(t: StorageTarget) -> str:
@@ -58,14 +63,12 @@ def check_luks(t: StorageTarget, nova: NovaConf | None) -> Finding:
         "encryption": t.encryption,
     }
     if t.note:
-        return _f(LUKS_ID, Status.SKIP, f"device not resolved: {t.note}", resource, details=details)
+        return _test(LUKS_ID).finding(
+            Status.SKIP, f"device not resolved: {t.note}", resource, details=details
+        )
     if t.encrypted:
-        return _f(
-            LUKS_ID,
-            Status.PASS,
-            f"on {t.encryption}: {_chain(t)}",
-            resource,
-            details=details,
+        return _test(LUKS_ID).finding(
+            Status.PASS, f"on {t.encryption}: {_chain(t)}", resource, details=details
         )
     if (
         t.role == "nova-instances"
@@ -73,8 +76,7 @@ def check_luks(t: StorageTarget, nova: NovaConf | None) -> Finding:
         and nova.ephemeral_encryption_enabled
         and nova.images_type == "lvm"
     ):
-        return _f(
-            LUKS_ID,
+        return _test(LUKS_ID).finding(
             Status.PASS,
             "Nova encrypts each ephemeral disk "
             "([ephemeral_storage_encryption] enabled, LVM backend)",
@@ -88,7 +90,9 @@ def check_luks(t: StorageTarget, nova: NovaConf | None) -> Finding:
             "put the instances path on a LUKS2 volume (cryptsetup luksFormat --type luks2), "
             "use hw:ephemeral_encryption flavors, or securely erase disks between tenants"
         )
-    return _f(LUKS_ID, Status.WARN, f"not encrypted: {_chain(t)}", resource, fix, details=details)
+    return _test(LUKS_ID).finding(
+        Status.WARN, f"not encrypted: {_chain(t)}", resource, fix=fix, details=details
+    )
 
 
 def check_ssd(t: StorageTarget) -> Finding:
@@ -98,26 +102,23 @@ def check_ssd(t: StorageTarget) -> Finding:
         "rotational": t.rotational,
     }
     if t.note:
-        return _f(SSD_ID, Status.SKIP, f"device not resolved: {t.note}", t.label, details=details)
+        return _test(SSD_ID).finding(
+            Status.SKIP, f"device not resolved: {t.note}", t.label, details=details
+        )
     if t.rotational is None:
-        return _f(
-            SSD_ID,
-            Status.SKIP,
-            "rotational flag unknown for " + _chain(t),
-            t.label,
-            details=details,
+        return _test(SSD_ID).finding(
+            Status.SKIP, "rotational flag unknown for " + _chain(t), t.label, details=details
         )
     if t.rotational:
-        return _f(
-            SSD_ID,
+        return _test(SSD_ID).finding(
             Status.WARN,
             f"on {_disk_kind(t)}: this host cannot serve the scs-0110 SSD flavors (…-20s, …-100s)",
             t.label,
-            "put the instances path on local SSD/NVMe with power-loss protection, "
+            fix="put the instances path on local SSD/NVMe with power-loss protection, "
             "or keep the `s` flavors off this host (aggregate)",
             details=details,
         )
-    return _f(SSD_ID, Status.PASS, f"on {_disk_kind(t)}", t.label, details=details)
+    return _test(SSD_ID).finding(Status.PASS, f"on {_disk_kind(t)}", t.label, details=details)
 
 
 def check(facts: StorageFacts, nova: NovaConf | None = None) -> list[Finding]:
@@ -127,8 +128,8 @@ def check(facts: StorageFacts, nova: NovaConf | None = None) -> list[Finding]:
     if not facts.targets:
         why = "; ".join(facts.notes) or "no Nova instances path and no Ceph OSD found"
         return [
-            _f(LUKS_ID, Status.SKIP, why, "host"),
-            _f(SSD_ID, Status.SKIP, why, "host"),
+            _test(LUKS_ID).finding(Status.SKIP, why, "host"),
+            _test(SSD_ID).finding(Status.SKIP, why, "host"),
         ]
     for t in facts.targets:
         findings.append(check_luks(t, nova))
@@ -136,7 +137,9 @@ def check(facts: StorageFacts, nova: NovaConf | None = None) -> list[Finding]:
         findings.append(check_ssd(t))
     if not instances:
         findings.append(
-            _f(SSD_ID, Status.SKIP, "; ".join(facts.notes) or "no instances path", "host")
+            _test(SSD_ID).finding(
+                Status.SKIP, "; ".join(facts.notes) or "no instances path", "host"
+            )
         )
     return findings
 
@@ -149,13 +152,12 @@ def check_disk_bench(result: DiskBench) -> Finding:
         f"({result.writes} × {result.block_size // 1024} KiB O_DSYNC writes, {result.engine})"
     )
     if ok:
-        return _f(IOPS_ID, Status.PASS, reason, result.target)
-    return _f(
-        IOPS_ID,
+        return _test(IOPS_ID).finding(Status.PASS, reason, result.target)
+    return _test(IOPS_ID).finding(
         Status.FAIL,
         reason + f": needs >{SCS_0110_MIN_IOPS:.0f} IOPS and <{SCS_0110_MAX_LATENCY_MS:g} ms",
         result.target,
-        "local SSD/NVMe with power-loss protection (no write-back cache stalls) "
+        fix="local SSD/NVMe with power-loss protection (no write-back cache stalls) "
         "for the `s` flavors",
     )
 
@@ -165,13 +167,22 @@ def check_encryption_bench(result: EncryptionBench) -> list[Finding]:
     raw, luks = check_disk_bench(result.raw), check_disk_bench(result.luks)
     raw = replace(raw, id=f"{IOPS_ID}-raw", resource=f"{result.raw.target} (raw loop)")
     luks = replace(luks, id=f"{IOPS_ID}-luks", resource=f"{result.luks.target} (LUKS2)")
-    overhead = Finding(
-        "scs-iaas-host-luks-overhead",
-        STANDARD,
-        VERSION,
-        Status.PASS,
+    overhead = _test("scs-iaas-host-luks-overhead").passed(
         f"LUKS2 {result.cipher} {result.key_size}-bit keeps {result.iops_ratio:.0%} of raw IOPS "
         f"({result.luks.iops:.0f} vs {result.raw.iops:.0f}); p50 ×{result.p50_ratio:.2f}",
         f"loop device on {result.backing_dir}",
     )
     return [raw, luks, overhead]
+
+
+def run(ctx: Context) -> list[Finding]:
+    assert ctx.host is not None and ctx.host.storage is not None
+    return check(ctx.host.storage, ctx.host.nova)
+
+
+CHECK = Check(
+    name="host storage (scs-0110)",
+    tests=[TESTS[LUKS_ID], TESTS[SSD_ID]],
+    needs=frozenset({"host:storage"}),
+    run=run,
+)

@@ -6,7 +6,6 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from functools import cache
 
 from scs_iaas.checks.base import Check, Context
@@ -16,12 +15,22 @@ from scs_iaas.model.findings import Finding, Status, fold
 @cache
 def all_checks() -> tuple[Check, ...]:
     """Every ``scs_*`` module under scs_iaas.checks that defines ``CHECK``, in name order
-    (so by standard number, then our own ``scs_iaas_*`` checks)."""
+    (so by standard number, then our own ``scs_iaas_*`` checks): the cloud's checks."""
+    return _discover("scs_")
+
+
+@cache
+def host_checks() -> tuple[Check, ...]:
+    """Every ``host_*`` module's ``CHECK``: the checks of a host's facts."""
+    return _discover("host_")
+
+
+def _discover(prefix: str) -> tuple[Check, ...]:
     import scs_iaas.checks as pkg
 
     found = []
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if not info.name.startswith("scs_"):
+        if not info.name.startswith(prefix):
             continue
         module = importlib.import_module(f"scs_iaas.checks.{info.name}")
         check = getattr(module, "CHECK", None)
@@ -83,29 +92,11 @@ def run_checks(
 
 
 def grade(findings: Iterable[Finding], version: str | None = None) -> list[Finding]:
-    """Grade failures by what the judged certificate version makes of the test: FAIL where it
-    is a main target; WARN where it is only recommended, previewed or not part of that version
-    (an official id). The official suite's FAIL is kept in ``details["official"]``, which is
-    what ``results_by_test`` counts. Our own ``scs-iaas-…`` tests keep their status."""
+    """Grade by the modules of certificate ``version`` (default: the effective one); see
+    ``scope.grade``, the one grading."""
     from scs_iaas.standards import scope
 
-    targets: dict[str, str] = {}
-    for module in scope.get_version(version or scope.DEFAULT_VERSION).modules:
-        for target in ("preview", "recommended", "main"):
-            for test_id in getattr(module, target):
-                targets[test_id] = target
-    out = []
-    for f in findings:
-        official = Status(f.details.get("official", f.status))
-        if official != Status.FAIL or f.id.startswith("scs-iaas-"):
-            out.append(f)
-            continue
-        if targets.get(f.id) == "main":
-            details = {k: v for k, v in f.details.items() if k != "official"}
-            out.append(replace(f, status=Status.FAIL, details=details))
-        else:
-            out.append(replace(f, status=Status.WARN, details={**f.details, "official": "FAIL"}))
-    return out
+    return scope.grade(findings, scope.get_version(version or scope.DEFAULT_VERSION).modules)
 
 
 def results_by_test(findings: Iterable[Finding]) -> dict[str, Status]:

@@ -3,8 +3,8 @@ flavor delivers at least what its name promises (vCPUs, RAM, root disk)."""
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 from scs_iaas.standards import flavor_names as fn
 
 URL = std_url("scs-0100-v3-flavor-naming")

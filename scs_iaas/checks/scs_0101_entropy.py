@@ -5,8 +5,8 @@ images ``hw_rng_model=virtio``. Recommended targets: a miss is a WARN. The tests
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 
 URL = std_url("scs-0101-w1-entropy-implementation-testing")
 FLAVOR = Test(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import scs_iaas.standards.flavors as std
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 from scs_iaas.model.snapshot import FlavorRec
 
 URL = std_url("scs-0103-v1-standard-flavors")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 from scs_iaas.model.snapshot import SecurityGroupRuleRec
 
 TEST = Test(

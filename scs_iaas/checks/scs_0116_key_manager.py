@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 
 URL = std_url("scs-0116-v1-key-manager-standard")
 PRESENCE = Test(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 
 STANDARD, VERSION = "scs-0123", "v1"
 URL = std_url("scs-0123-v1-mandatory-and-supported-IaaS-services")

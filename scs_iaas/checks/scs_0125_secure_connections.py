@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 
 URL = std_url("scs-0125-v1-secure-connections")
 HTTPS = Test(

@@ -5,8 +5,8 @@ Draft standard: findings are WARN, never FAIL, and are outside the certificate s
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 
 TEST = Test(
     "scs-0126-default-external-network",

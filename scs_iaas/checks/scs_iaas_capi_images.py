@@ -3,8 +3,8 @@ plan moves hosts and images to Ubuntu 22.04, and scs-0104 v2 wants CAPI images a
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context
+from scs_iaas.model.findings import Finding, Test
 
 TEST = Test(
     "scs-iaas-capi-ubuntu",

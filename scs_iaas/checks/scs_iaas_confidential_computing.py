@@ -8,8 +8,8 @@ and ``hw:mem_encryption_model`` (2025.1+) one of amd-sev / amd-sev-es.
 
 from __future__ import annotations
 
-from scs_iaas.checks.base import Check, Context, Test
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context
+from scs_iaas.model.findings import Finding, Test
 from scs_iaas.standards import flavor_names as fn
 
 DOC = "https://docs.openstack.org/nova/latest/admin/sev.html"

@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 import scs_iaas.standards.flavors as std
-from scs_iaas.checks.base import Check, Context, Test, std_url
-from scs_iaas.model.findings import Finding
+from scs_iaas.checks.base import Check, Context, std_url
+from scs_iaas.model.findings import Finding, Test
 from scs_iaas.standards import flavor_names as fn
 
 URL0100 = std_url("scs-0100-v3-flavor-naming")

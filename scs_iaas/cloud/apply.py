@@ -345,6 +345,13 @@ def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, fid)
 
 
+def _flavor_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    _nova(
+        cloud, "DELETE", f"/flavors/{a.resource_id}", f"delete flavor {a.name}", ok=(202, 204, 404)
+    )
+    return Outcome(a, a.resource_id)
+
+
 def _flavor_replace(cloud: Cloud, a: Action, show: bool) -> Outcome:
     """Delete and recreate (sizes are immutable); private flavors get their access back."""
     p, old = _params(a, FlavorSpec), a.resource_id
@@ -444,6 +451,17 @@ def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
                 json=spec,
             )
     return Outcome(a, tid)
+
+
+def _vtype_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+    _cinder(
+        cloud,
+        "DELETE",
+        f"/types/{a.resource_id}",
+        f"delete volume type {a.name}",
+        ok=(202, 204, 404),
+    )
+    return Outcome(a, a.resource_id)
 
 
 # -- images ------------------------------------------------------------------------------------
@@ -587,8 +605,10 @@ _HANDLERS: dict[tuple[str, Op], Callable[[Cloud, Action, bool], Outcome]] = {
     ("flavor", Op.CREATE): _flavor_create,
     ("flavor", Op.UPDATE): _flavor_update,
     ("flavor", Op.REPLACE): _flavor_replace,
+    ("flavor", Op.DELETE): _flavor_delete,
     ("volume_type", Op.CREATE): _vtype_create,
     ("volume_type", Op.UPDATE): _vtype_update,
+    ("volume_type", Op.DELETE): _vtype_delete,
     ("image", Op.CREATE): _image_create,
     ("image", Op.UPDATE): _image_patch,
     ("image", Op.HIDE): _image_patch,

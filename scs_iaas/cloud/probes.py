@@ -79,6 +79,13 @@ def probe_new_security_group(cloud: Cloud, snap: Snapshot, prefix: str) -> Probe
 # -- scs-0116: a member's secret round trip -----------------------------------------------
 
 
+def _secret_id(secret: Any) -> str:
+    """The secret's UUID. openstacksdk's Secret carries the whole ``secret_ref`` URL as its id,
+    and ``delete_secret`` appends that to the endpoint (a 404 that ``ignore_missing`` would
+    hide: the secret stays); the UUID at the end of the ref deletes it."""
+    return str(secret.id).rstrip("/").rsplit("/", 1)[-1]
+
+
 def probe_secret(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult | None:
     """Create, read and delete a secret as the run's user (only where Barbican exists)."""
     if not snap.has_service("key-manager"):
@@ -94,7 +101,7 @@ def probe_secret(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult | Non
             secret_type="opaque",
         )
         km.get_secret(secret)
-        km.delete_secret(secret)
+        km.delete_secret(_secret_id(secret), ignore_missing=False)
         secret = None
         return ProbeResult(True, "member created, read and deleted a secret", name)
     except Exception as exc:
@@ -102,7 +109,7 @@ def probe_secret(cloud: Cloud, snap: Snapshot, prefix: str) -> ProbeResult | Non
     finally:
         if secret is not None:
             with contextlib.suppress(Exception):
-                km.delete_secret(secret)
+                km.delete_secret(_secret_id(secret))
 
 
 # -- scs-0117: volume backup and restore --------------------------------------------------
@@ -179,7 +186,7 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX) -> int:
     if any(s.get("type") == "key-manager" for s in cloud.catalog):
         for s in cloud.conn.key_manager.secrets():
             if (s.name or "").startswith(prefix):
-                cloud.conn.key_manager.delete_secret(s)
+                cloud.conn.key_manager.delete_secret(_secret_id(s), ignore_missing=False)
                 n += 1
     bs: Any = cloud.conn.block_storage  # v2 and v3 proxies: the SDK's types do not line up
     for b in bs.backups():

@@ -112,18 +112,18 @@ def run_check(args: argparse.Namespace) -> int:
         cert_version=args.cert_version,
         subject=args.subject,
     )
-    ev.extra["verbose"] = args.verbose
+    ev.meta.verbose = args.verbose
     from scs_iaas.report import emit_to
 
-    title = f"SCS conformance of {ev.extra['subject']}"
-    emit_to(args.output, ev.findings, args.format, title=title, extra=ev.extra)
+    title = f"SCS conformance of {ev.meta.subject}"
+    emit_to(args.output, ev.findings, args.format, title=title, meta=ev.meta)
     if args.debug:
         for c in ev.cloud.counter.calls:
             print(
                 f"  {c.method} {c.url} -> {c.status} ({c.seconds * 1000:.0f} ms)", file=sys.stderr
             )
         print(
-            f"scs-iaas: {ev.cloud.counter.summary()} in {ev.extra['seconds']:.2f} s",
+            f"scs-iaas: {ev.cloud.counter.summary()} in {ev.meta.seconds or 0:.2f} s",
             file=sys.stderr,
         )
     return 1 if ev.main_failed else 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scs_iaas.app.host import AREAS
+from scs_iaas.report.meta import Meta
 
 CHECK_FORMATS = ("text", "json", "junit", "html")
 
@@ -203,7 +204,7 @@ def run_check(args: argparse.Namespace) -> int:
         findings,
         args.format,
         title=f"scs-iaas host check ({args.root})",
-        extra={"facts": facts, "verbose": args.verbose},
+        meta=Meta(verbose=args.verbose, data={"facts": facts}),
     )
     return exit_code(findings)
 
@@ -246,7 +247,7 @@ def run_judge(args: argparse.Namespace) -> int:
         findings,
         fmt,
         title=f"scs-iaas host check ({len(nodes)} nodes)",
-        extra={"nodes": nodes, "verbose": args.verbose},
+        meta=Meta(verbose=args.verbose, data={"nodes": nodes}),
     )
     if args.output:
         counts = Counter(f.status.value for f in findings)
@@ -255,85 +256,49 @@ def run_judge(args: argparse.Namespace) -> int:
     return exit_code(findings)
 
 
-def _sensor_table(hw: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from scs_iaas.checks.host_sensors import UNITS
-
-    table = Table(title="hwmon sensors")
-    for col in ("chip", "name", "device", "sensor", "label", "value", "max", "crit"):
-        table.add_column(col, justify="right" if col in ("value", "max", "crit") else "left")
-    for chip in hw.chips:
-        for s in chip.sensors:
-            style = "bold red" if s.at_crit else "yellow" if s.at_max else ""
-            unit = UNITS[s.kind]
-            table.add_row(
-                chip.chip,
-                chip.name,
-                chip.block_device,
-                s.sensor,
-                s.label,
-                f"[{style}]{s.value:g} {unit}[/]" if style else f"{s.value:g} {unit}",
-                "" if s.max is None else f"{s.max:g}",
-                "" if s.crit is None else f"{s.crit:g}",
-            )
-    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(table)
-
-
 def run_sensors(args: argparse.Namespace) -> int:
-    from scs_iaas.app.host import host_root
-    from scs_iaas.checks import host_sensors
-    from scs_iaas.host.hwmon import read_hwmon
+    from scs_iaas.app.host import sensors
     from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
+    from scs_iaas.report.sensors import print_sensors
 
-    hw = read_hwmon(host_root(args.root))
-    findings = host_sensors.check(hw)
-    if args.textfile is not None:
-        from scs_iaas.host.prom import write_textfile
-
-        written = write_textfile(hw, args.textfile)
+    hw, findings, written = sensors(args.root, args.textfile)
+    if written is not None:
         print(f"wrote {written}", file=sys.stderr)
     if args.format == "text" and hw.chips:
-        _sensor_table(hw)
-    extra = {"facts": asdict(hw), "verbose": args.verbose}
-    emit(findings, args.format, title="scs-iaas host sensors", extra=extra)
+        print_sensors(hw)
+    meta = Meta(verbose=args.verbose, data={"facts": asdict(hw)})
+    emit(findings, args.format, title="scs-iaas host sensors", meta=meta)
     return exit_code(findings)
 
 
 def run_bench_disk(args: argparse.Namespace) -> int:
-    from scs_iaas.checks.host_storage import check_disk_bench
-    from scs_iaas.host import bench_disk
+    from scs_iaas.app.host import bench_disk
     from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
 
-    result = bench_disk.run(
+    findings, facts = bench_disk(
         args.path, write_count(args), args.engine, overwrite_device=args.overwrite_device
     )
-    findings = [check_disk_bench(result)]
     emit(
         findings,
         args.format,
         title="scs-iaas host bench-disk",
-        extra={"facts": asdict(result), "verbose": True},
+        meta=Meta(verbose=True, data={"facts": facts}),
     )
     return exit_code(findings)
 
 
 def run_bench_encryption(args: argparse.Namespace) -> int:
-    from scs_iaas.checks.host_storage import check_encryption_bench
-    from scs_iaas.host import bench_encryption
+    from scs_iaas.app.host import bench_encryption
     from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
 
-    result = bench_encryption.run(args.dir, write_count(args), args.engine, args.key_size)
-    findings = check_encryption_bench(result)
-    facts = {**asdict(result), "iops_ratio": result.iops_ratio, "p50_ratio": result.p50_ratio}
+    findings, facts = bench_encryption(args.dir, write_count(args), args.engine, args.key_size)
     emit(
         findings,
         args.format,
         title="scs-iaas host bench-encryption",
-        extra={"facts": facts, "verbose": True},
+        meta=Meta(verbose=True, data={"facts": facts}),
     )
     return exit_code(findings)

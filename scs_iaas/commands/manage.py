@@ -159,13 +159,14 @@ def _finish(args: argparse.Namespace, managed: Managed) -> int:
     else:
         _debug(args, cloud)
     if args.format == "json":
-        extra: dict[str, Any] = {
-            "cloud": cloud.name,
-            "applied": managed.applied.to_dict() if managed.applied else None,
-            "api_requests": cloud.counter.count,
-            "api_writes": cloud.counter.writes,
-        }
-        render_json(plan, out, extra=extra)
+        render_json(
+            plan,
+            out,
+            cloud=cloud.name,
+            applied=managed.applied.to_dict() if managed.applied else None,
+            api_requests=cloud.counter.count,
+            api_writes=cloud.counter.writes,
+        )
     if plan.conflicts:
         if text:
             print(f"{len(plan.conflicts)} conflict(s) need a decision (see above)", file=out)

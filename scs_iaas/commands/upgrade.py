@@ -19,15 +19,15 @@ def register(sub: Any) -> None:
     usub = p.add_subparsers(dest="upgrade_command", metavar="ACTION", required=True)
     c = usub.add_parser(
         "check",
-        help="is the step to --to RELEASE safe, and what blocks it",
+        help="is the step to --to RELEASE (default: the next one) safe, and what blocks it",
         description="Detect each service's release from its API, check the path to --to, Ceph "
         "readiness and the host OS. Exit 0: safe; 1: blocked; 2: could not run.",
     )
     c.add_argument(
         "--to",
-        required=True,
         metavar="RELEASE",
-        help="target OpenStack release: 2024.1, caracal, Caracal, …",
+        help="target OpenStack release: 2024.1, caracal, Caracal, … (default: the release "
+        "after the detected one, or after --from)",
     )
     c.add_argument(
         "--os-cloud",
@@ -100,6 +100,6 @@ def run_check(args: argparse.Namespace) -> int:
             skip_host=args.skip_host,
         )
     )
-    report.extra["verbose"] = args.verbose
-    emit_to(args.output, report.findings, args.format, title=report.title, extra=report.extra)
+    report.meta.verbose = args.verbose
+    emit_to(args.output, report.findings, args.format, title=report.title, meta=report.meta)
     return exit_code(report.findings)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from scs_iaas.host.root import HostRoot
 
+UNITS = {"temp": "°C", "fan": "RPM", "in": "V"}  # the unit of each sensor kind
+
 HWMON_CLASS = "/sys/class/hwmon"
 _SENSOR_FILE = re.compile(r"^(temp|fan|in)(\d+)_input$")
 _INVALID = re.compile(r"[^a-z0-9:_]")

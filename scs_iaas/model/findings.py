@@ -56,6 +56,69 @@ class Finding:
         return d
 
 
+@dataclass(frozen=True)
+class Test:
+    """One test id with what a reader needs to act on its result, and the one way to build
+    its findings (cloud checks, host checks and the upgrade check alike).
+
+    ``fix`` is the cure named in FAIL/WARN/ABORT findings; ``resource`` the default resource
+    (e.g. ``host``) when a finding names none."""
+
+    __test__ = False  # not a pytest test class
+
+    id: str
+    standard: str
+    version: str
+    title: str
+    fix: str = ""
+    url: str = ""
+    resource: str = ""
+
+    def finding(
+        self,
+        status: Status,
+        reason: str,
+        resource: str = "",
+        fix: str | None = None,
+        *,
+        details: Mapping[str, object] | None = None,
+        **more: object,
+    ) -> Finding:
+        return Finding(
+            id=self.id,
+            standard=self.standard,
+            version=self.version,
+            status=status,
+            reason=reason,
+            resource=resource or self.resource,
+            fix=(self.fix if fix is None else fix)
+            if status in (Status.FAIL, Status.WARN, Status.ABORT)
+            else "",
+            details={**(details or {}), **more},
+        )
+
+    def passed(self, reason: str, resource: str = "", **details: object) -> Finding:
+        return self.finding(Status.PASS, reason, resource, None, details=details)
+
+    def failed(
+        self, reason: str, resource: str = "", fix: str | None = None, **details: object
+    ) -> Finding:
+        """FAIL; the grading makes it a WARN where the judged certificate version only
+        recommends the test."""
+        return self.finding(Status.FAIL, reason, resource, fix, details=details)
+
+    def warned(
+        self, reason: str, resource: str = "", fix: str | None = None, **details: object
+    ) -> Finding:
+        return self.finding(Status.WARN, reason, resource, fix, details=details)
+
+    def skipped(self, reason: str, resource: str = "", **details: object) -> Finding:
+        return self.finding(Status.SKIP, reason, resource, details=details)
+
+    def aborted(self, reason: str, resource: str = "") -> Finding:
+        return self.finding(Status.ABORT, reason, resource)
+
+
 # The one status order, worst first: what "worst" means, how results per test fold, and the
 # order reports list findings in. SKIP is last: it counts only when nothing else is there.
 ORDER: tuple[Status, ...] = (Status.ABORT, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP)

@@ -1,7 +1,7 @@
 """Render findings. Nothing else in scs-iaas formats results.
 
 ``emit(findings, fmt)`` writes one of: text (rich table), json, junit, html, scs-yaml.
-``extra`` carries format-specific payload (e.g. ``versions`` verdicts, host ``facts``).
+``meta`` (``report.meta.Meta``) is what a report says besides its findings, typed.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from scs_iaas.model.findings import Finding
+from scs_iaas.report.meta import Meta
 
 FORMATS = ("text", "json", "junit", "html", "scs-yaml")
 _MODULES = {"json": "json", "junit": "junit", "html": "html", "scs-yaml": "scs_yaml"}
@@ -22,15 +23,15 @@ def emit(
     fmt: str = "text",
     *,
     title: str = "scs-iaas",
-    extra: dict[str, Any] | None = None,
+    meta: Meta | None = None,
     out: TextIO | None = None,
 ) -> None:
     out = out or sys.stdout
-    extra = extra or {}
+    meta = meta or Meta()
     if fmt == "text":
         from scs_iaas.report.table import render_text
 
-        render_text(findings, title=title, extra=extra, out=out)
+        render_text(findings, title=title, meta=meta, out=out)
         return
     if fmt not in FORMATS:
         from scs_iaas.errors import InputError
@@ -38,7 +39,7 @@ def emit(
         raise InputError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"scs_iaas.report.{_MODULES[fmt]}")
     render = getattr(module, f"render_{_MODULES[fmt]}")
-    out.write(render(findings, title=title, extra=extra))
+    out.write(render(findings, title=title, meta=meta))
 
 
 def emit_to(
@@ -47,19 +48,19 @@ def emit_to(
     fmt: str = "text",
     *,
     title: str = "scs-iaas",
-    extra: dict[str, Any] | None = None,
+    meta: Meta | None = None,
 ) -> None:
     """``emit`` to stdout, or to the file ``path`` (``-o``): rendered first, so a failure
     never leaves a half-written report behind."""
     if not path:
-        emit(findings, fmt, title=title, extra=extra)
+        emit(findings, fmt, title=title, meta=meta)
         return
     import io
 
     from scs_iaas.errors import InputError
 
     buf = io.StringIO()
-    emit(findings, fmt, title=title, extra=extra, out=buf)
+    emit(findings, fmt, title=title, meta=meta, out=buf)
     try:
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(buf.getvalue())

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from scs_iaas.model.findings import Finding, Status, sort_key
+from scs_iaas.report.meta import Meta
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1d2330;max-width:76rem}
@@ -32,23 +32,26 @@ def _badge(status: str) -> str:
     return f'<span class="badge {escape(status)}">{escape(status)}</span>'
 
 
-def render_html(findings: Sequence[Finding], *, title: str, extra: dict[str, Any]) -> str:
+def render_html(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
     ]
-    meta = []
-    if extra.get("checked_at"):
-        meta.append(f"checked {escape(str(extra['checked_at']))}")
-    if "api_requests" in extra:
-        meta.append(f"{extra['api_requests']} API requests in {extra.get('seconds', '?')} s")
+    lines: list[str] = []
+    if meta.checked_at:
+        lines.append(f"checked {escape(meta.checked_at)}")
+    if meta.api_requests is not None:
+        seconds = "?" if meta.seconds is None else meta.seconds
+        lines.append(f"{meta.api_requests} API requests in {seconds} s")
     counts = Counter(f.status for f in findings)
-    meta.append(", ".join(f"{counts[s]} {s.lower()}" for s in Status if counts[s]) or "no findings")
-    parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
+    lines.append(
+        ", ".join(f"{counts[s]} {s.lower()}" for s in Status if counts[s]) or "no findings"
+    )
+    parts.append(f'<p class="meta">{" · ".join(lines)}</p>')
 
-    versions = extra.get("versions") or {}
+    versions = meta.versions
     if versions:
         parts.append('<div class="verdicts">')
         for name, v in versions.items():

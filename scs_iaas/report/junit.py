@@ -5,12 +5,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from itertools import groupby
-from typing import Any
 
 from scs_iaas.model.findings import Finding, Status
+from scs_iaas.report.meta import Meta
 
 
-def render_junit(findings: Sequence[Finding], *, title: str, extra: dict[str, Any]) -> str:
+def render_junit(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
     root = ET.Element("testsuites", name=title)
     ordered = sorted(findings, key=lambda f: f.standard)
     for standard, group in groupby(ordered, key=lambda f: f.standard):

@@ -48,7 +48,22 @@ def render_text(plan: Plan, out: TextIO, *, title: str | None = None) -> None:
     console.print(summary_line(plan))
 
 
-def render_json(plan: Plan, out: TextIO, *, extra: Mapping[str, Any] | None = None) -> None:
+def render_json(
+    plan: Plan,
+    out: TextIO,
+    *,
+    cloud: str | None = None,
+    applied: Mapping[str, Any] | None = None,
+    api_requests: int | None = None,
+    api_writes: int | None = None,
+) -> None:
+    """The plan as one JSON document, with what was applied and what it cost (None: left
+    out, except ``applied``, which is null when nothing was applied)."""
     doc = plan.to_dict()
-    doc.update(jsonable(dict(extra or {})))
+    if cloud is not None:
+        doc["cloud"] = cloud
+        doc["applied"] = jsonable(dict(applied)) if applied is not None else None
+    for key, value in (("api_requests", api_requests), ("api_writes", api_writes)):
+        if value is not None:
+            doc[key] = value
     out.write(json.dumps(doc, indent=2, sort_keys=False) + "\n")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from scs_iaas.model.findings import Finding, Status
+from scs_iaas.report.meta import Meta
 
 SPEC = {
     "uuid": "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f",
@@ -18,10 +18,10 @@ SPEC = {
 _VALUE = {"PASS": 1, "WARN": 1, "FAIL": -1, "ABORT": 0}
 
 
-def render_scs_yaml(findings: Sequence[Finding], *, title: str, extra: dict[str, Any]) -> str:
+def render_scs_yaml(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
     import yaml
 
-    results = extra.get("results") or {}
+    results = meta.results
     official = {tid: _VALUE[st] for tid, st in results.items() if st in _VALUE}
     stdout = [
         f"{tid}: {'PASS' if v == 1 else 'FAIL' if v == -1 else 'ABORT'}"
@@ -32,17 +32,17 @@ def render_scs_yaml(findings: Sequence[Finding], *, title: str, extra: dict[str,
         for f in findings
         if f.status in (Status.FAIL, Status.WARN, Status.ABORT)
     ]
-    checked_at = extra.get("checked_at", "")
+    checked_at = meta.checked_at
     inv_id = str(uuid.uuid4())
     doc = {
         "spec": SPEC,
         "checked_at": checked_at,
         "reference_date": str(checked_at)[:10],
-        "subject": extra.get("subject", ""),
+        "subject": meta.subject,
         "run": {
             "uuid": str(uuid.uuid4()),
-            "argv": list(extra.get("argv", [])),
-            "assignment": {"os_cloud": extra.get("cloud", "")},
+            "argv": list(meta.argv),
+            "assignment": {"os_cloud": meta.cloud},
             "sections": None,
             "forced_version": None,
             "forced_tests": None,
@@ -62,6 +62,6 @@ def render_scs_yaml(findings: Sequence[Finding], *, title: str, extra: dict[str,
                 }
             },
         },
-        "versions": extra.get("versions", {}),
+        "versions": meta.versions,
     }
     return str(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 from scs_iaas.model.findings import Finding, Status, sort_key
+from scs_iaas.report.meta import Meta
 
 STYLE = {
     Status.PASS: "green",
@@ -19,15 +20,13 @@ STYLE = {
 PER_TEST = 10  # rows per (status, test) before the rest is summed up, unless verbose
 
 
-def render_text(
-    findings: Sequence[Finding], *, title: str, extra: dict[str, Any], out: TextIO
-) -> None:
+def render_text(findings: Sequence[Finding], *, title: str, meta: Meta, out: TextIO) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=out, highlight=False, width=None if out.isatty() else 160)
-    verbose = bool(extra.get("verbose"))
+    verbose = meta.verbose
     shown = [f for f in findings if verbose or f.status != Status.PASS]
     shown.sort(key=sort_key)
     if shown:
@@ -59,7 +58,7 @@ def render_text(
     passed = len(findings) - len(shown) if not verbose else 0
     if passed:
         console.print(f"[green]{passed} passing findings not shown (-v shows them)[/]")
-    for line in extra.get("verdict_lines", []):
+    for line in meta.verdict_lines:
         style = "bold red" if "FAIL" in line else "bold green" if "PASS" in line else ""
         console.print(f"[{style}]{escape(line)}[/]" if style else escape(line))
     counts = Counter(f.status for f in findings)

@@ -6,11 +6,11 @@ the same value sets, the same date formats, the same recency arithmetic. Where t
 lenient than the standard's text (an unset ``hw_disk_bus`` or ``uuid_validity`` passes, any
 non-empty ``provided_until`` passes) the result still passes, but as a WARN that says so. Where
 the suite would crash on an image (``provided_until`` missing on an outdated image, no
-``image_source`` on a standard image) the finding records ``suite_status=ABORT``.
+``image_source`` on a standard image) the outcome says ``abort``.
 
-Results are ``RuleFinding`` records (alias ``PropFinding``): ``status`` is graded by the
-certificate targets in ``scope`` (a recommended test that fails is a WARN), and ``official``
-is what the suite would print for that id.
+The rules return ``Outcome``s (pass, fail, pass-with-a-warning, "the suite would crash"); the
+checks (``checks/scs_0102_image_metadata.py``, ``checks/scs_0104_standard_images.py``) turn
+them into findings, and the app grades those once by the certificate's targets.
 
 Nothing here reads a clock, a file or the network: ``now`` is always a parameter.
 """
@@ -19,18 +19,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
-
-from scs_iaas.model.findings import Status
-from scs_iaas.standards.scope import Module, RuleFinding, grade, module_for
-
-PropFinding = RuleFinding
-"""A finding of a scs-0102 property rule; ``property`` names the Glance property judged."""
 
 STANDARD_0102 = "scs-0102"
 STANDARD_0104 = "scs-0104"
@@ -237,7 +230,7 @@ def is_url(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Outcome:
+class Outcome:
     ok: bool
     reason: str
     fix: str = ""
@@ -252,85 +245,85 @@ def _one_of(
     *,
     unset_ok: bool = False,
     example: str = "",
-) -> _Outcome:
+) -> Outcome:
     value = image.prop(key)
     choices = ", ".join(allowed)
     fix = f"set {key}={example or allowed[0]} (allowed: {choices})"
     if value is None:
         if unset_ok:
-            return _Outcome(True, f"{key} not set (allowed)")
-        return _Outcome(False, f"{key} not set", fix)
+            return Outcome(True, f"{key} not set (allowed)")
+        return Outcome(False, f"{key} not set", fix)
     if value in allowed:
-        return _Outcome(True, f"{key} {value!r} is valid")
-    return _Outcome(False, f"{key} {value!r} is not one of {choices}", fix)
+        return Outcome(True, f"{key} {value!r} is valid")
+    return Outcome(False, f"{key} {value!r} is not one of {choices}", fix)
 
 
-def _non_empty(image: ImageFacts, key: str, example: str) -> _Outcome:
+def _non_empty(image: ImageFacts, key: str, example: str) -> Outcome:
     value = image.prop(key)
     if value:
-        return _Outcome(True, f"{key} {value!r} is set")
-    return _Outcome(False, f"{key} not set", f"set {key} (e.g. {example})")
+        return Outcome(True, f"{key} {value!r} is set")
+    return Outcome(False, f"{key} not set", f"set {key} (e.g. {example})")
 
 
-def _architecture(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _architecture(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _one_of(image, "architecture", ARCHITECTURES)
 
 
-def _hash_algo(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _hash_algo(image: ImageFacts, now: datetime, version: str) -> Outcome:
     out = _one_of(image, "os_hash_algo", HASH_ALGOS, example="sha512")
     if out.ok:
         return out
-    return _Outcome(
+    return Outcome(
         False,
         out.reason,
         "let Glance hash the upload with sha256/sha512 ([DEFAULT] hashing_algorithm) and re-upload",
     )
 
 
-def _min_disk(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _min_disk(image: ImageFacts, now: datetime, version: str) -> Outcome:
     need = math.ceil(image.size / GIB) if image.size else None
     hint = f"set min_disk to at least {need} (GiB)" if need else "set min_disk (GiB)"
     if not image.min_disk:
-        return _Outcome(False, "min_disk not set (0)", hint)
+        return Outcome(False, "min_disk not set (0)", hint)
     if image.size is not None and image.min_disk * GIB < image.size:
-        return _Outcome(
+        return Outcome(
             False,
             f"min_disk {image.min_disk} GiB is smaller than the image ({image.size} bytes)",
             hint,
         )
-    return _Outcome(True, f"min_disk {image.min_disk} GiB covers the image")
+    return Outcome(True, f"min_disk {image.min_disk} GiB covers the image")
 
 
-def _min_ram(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _min_ram(image: ImageFacts, now: datetime, version: str) -> Outcome:
     if not image.min_ram:
-        return _Outcome(
+        return Outcome(
             False, "min_ram not set (0)", "set min_ram (MiB) to what the OS needs, e.g. 512"
         )
     if image.min_ram < 64:
-        return _Outcome(
+        return Outcome(
             True,
             f"min_ram {image.min_ram} MiB is below 64 MiB (suspiciously low)",
             "set min_ram to the MiB the OS needs to boot and run for 10 s",
             warn=True,
         )
-    return _Outcome(True, f"min_ram {image.min_ram} MiB")
+    return Outcome(True, f"min_ram {image.min_ram} MiB")
 
 
-def _os_version(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _os_version(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _non_empty(image, "os_version", "24.04")
 
 
-def _os_distro(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _os_distro(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _non_empty(image, "os_distro", "ubuntu")
 
 
-def _os_purpose(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _os_purpose(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _one_of(image, "os_purpose", OS_PURPOSES[version])
 
 
-def _hw_disk_bus(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _hw_disk_bus(image: ImageFacts, now: datetime, version: str) -> Outcome:
     if image.prop("hw_disk_bus") is None:
-        return _Outcome(
+        return Outcome(
             True,
             "hw_disk_bus not set: the suite accepts that, the standard asks for it",
             "set hw_disk_bus=scsi (with hw_scsi_model=virtio-scsi) or virtio",
@@ -339,15 +332,15 @@ def _hw_disk_bus(image: ImageFacts, now: datetime, version: str) -> _Outcome:
     return _one_of(image, "hw_disk_bus", HW_DISK_BUSES, example="scsi")
 
 
-def _hypervisor_type(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _hypervisor_type(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _one_of(image, "hypervisor_type", HYPERVISOR_TYPES, unset_ok=True, example="kvm")
 
 
-def _hw_rng_model(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _hw_rng_model(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _one_of(image, "hw_rng_model", HW_RNG_MODELS, unset_ok=True)
 
 
-def _image_build_date(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _image_build_date(image: ImageFacts, now: datetime, version: str) -> Outcome:
     text = image.prop("image_build_date")
     built = parse_build_date(text)
     created = _utc(image.created_at) if image.created_at else None
@@ -361,46 +354,46 @@ def _image_build_date(image: ImageFacts, now: datetime, version: str) -> _Outcom
         problems.append(f"build time {moment:%Y-%m-%d %H:%M} is in the future")
     if problems:
         day = f"{created:%Y-%m-%d}" if created else "YYYY-MM-DD"
-        return _Outcome(
+        return Outcome(
             False,
             "; ".join(problems),
             f"set image_build_date to the patch cut-off date in UTC, not after the upload ({day})",
         )
-    return _Outcome(True, f"image_build_date {text}")
+    return Outcome(True, f"image_build_date {text}")
 
 
-def _image_original_user(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _image_original_user(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _non_empty(image, "image_original_user", "ubuntu, debian, or none")
 
 
-def _image_source(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _image_source(image: ImageFacts, now: datetime, version: str) -> Outcome:
     value = image.prop("image_source")
     if value == "private" or (value and is_url(value)):
-        return _Outcome(True, f"image_source {value!r}")
+        return Outcome(True, f"image_source {value!r}")
     shown = "not set" if value is None else f"{value!r} is neither a URL nor 'private'"
-    return _Outcome(
+    return Outcome(
         False,
         f"image_source {shown}",
         "set image_source to the download URL (http/https/ftp/ftps) or to 'private'",
     )
 
 
-def _image_description(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _image_description(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _non_empty(image, "image_description", "a URL of the release notes")
 
 
-def _replace_frequency(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _replace_frequency(image: ImageFacts, now: datetime, version: str) -> Outcome:
     return _one_of(image, "replace_frequency", tuple(REPLACE_FREQUENCIES), example="monthly")
 
 
-def _provided_until(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _provided_until(image: ImageFacts, now: datetime, version: str) -> Outcome:
     value = image.prop("provided_until")
     fix = "set provided_until to YYYY-MM-DD, 'none' or 'notice'"
     if not value:
-        return _Outcome(False, "provided_until not set", fix)
+        return Outcome(False, "provided_until not set", fix)
     if value in PROVIDED_UNTIL_WORDS or parse_build_date(value):
-        return _Outcome(True, f"provided_until {value!r}")
-    return _Outcome(
+        return Outcome(True, f"provided_until {value!r}")
+    return Outcome(
         True,
         f"provided_until {value!r} is not a date, 'none' or 'notice' (suite accepts it)",
         fix,
@@ -408,39 +401,39 @@ def _provided_until(image: ImageFacts, now: datetime, version: str) -> _Outcome:
     )
 
 
-def _uuid_validity(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _uuid_validity(image: ImageFacts, now: datetime, version: str) -> Outcome:
     value = image.prop("uuid_validity")
     fix = "set uuid_validity to none, last-N, YYYY-MM-DD, notice or forever"
     if value is None:
-        return _Outcome(
+        return Outcome(
             True,
             "uuid_validity not set: the suite accepts that, the standard asks for it",
             fix,
             warn=True,
         )
     if value in UUID_VALIDITY_WORDS:
-        return _Outcome(True, f"uuid_validity {value!r}")
+        return Outcome(True, f"uuid_validity {value!r}")
     if value.startswith("last-") and value[5:].isdecimal():
-        return _Outcome(True, f"uuid_validity {value!r}")
+        return Outcome(True, f"uuid_validity {value!r}")
     if parse_build_date(value):
-        return _Outcome(True, f"uuid_validity {value!r}")
-    return _Outcome(False, f"uuid_validity {value!r} is not valid", fix)
+        return Outcome(True, f"uuid_validity {value!r}")
+    return Outcome(False, f"uuid_validity {value!r} is not valid", fix)
 
 
-def _hotfix_hours(image: ImageFacts, now: datetime, version: str) -> _Outcome:
+def _hotfix_hours(image: ImageFacts, now: datetime, version: str) -> Outcome:
     value = image.prop("hotfix_hours")
     if not value:
-        return _Outcome(True, "hotfix_hours not set (optional)")
+        return Outcome(True, "hotfix_hours not set (optional)")
     if value.isdecimal():
-        return _Outcome(True, f"hotfix_hours {value}")
-    return _Outcome(
+        return Outcome(True, f"hotfix_hours {value}")
+    return Outcome(
         False,
         f"hotfix_hours {value!r} is not a whole number",
         "set hotfix_hours to whole hours, e.g. 48 (0 = best effort)",
     )
 
 
-_Rule = Callable[[ImageFacts, datetime, str], _Outcome]
+_Rule = Callable[[ImageFacts, datetime, str], Outcome]
 
 # (test id, property judged, rule) in the suite's order
 PROPERTY_RULES: tuple[tuple[str, str, _Rule], ...] = (
@@ -467,67 +460,19 @@ PROP_TEST_IDS: tuple[str, ...] = tuple(r[0] for r in PROPERTY_RULES)
 TEST_IDS_0102: tuple[str, ...] = (*PROP_TEST_IDS, IMAGE_RECENCY, OS_PURPOSE_UNIQUENESS)
 
 
-def _module_0102(version: str) -> Module:
-    if version not in OS_PURPOSES:
-        raise ValueError(f"unknown scs-0102 version {version!r} (valid: {', '.join(OS_PURPOSES)})")
-    return module_for(STANDARD_0102, version)
-
-
-def _finding(
-    test_id: str,
-    standard: str,
-    version: str,
-    module: Module | None,
-    out: _Outcome,
-    resource: str,
-    prop: str = "",
-) -> RuleFinding:
-    if out.abort:
-        status, suite = Status.FAIL, Status.ABORT
-    elif not out.ok:
-        status = grade(test_id, module, False) if module else Status.FAIL
-        suite = Status.FAIL
-    else:
-        status, suite = (Status.WARN if out.warn else Status.PASS), None
-    return RuleFinding(
-        id=test_id,
-        standard=standard,
-        version=version,
-        status=status,
-        reason=out.reason,
-        resource=resource,
-        fix=out.fix if status is not Status.PASS else "",
-        property=prop,
-        suite_status=suite,
-    )
-
-
-def check_image_properties(
-    image: ImageFacts, *, now: datetime, version: str = "v1"
-) -> list[PropFinding]:
-    """One finding per scs-0102 property test for one image (``version`` "v1" or "v2")."""
-    module = _module_0102(version)
-    return [
-        _finding(
-            test_id, STANDARD_0102, version, module, rule(image, now, version), image.name, prop
-        )
-        for test_id, prop, rule in PROPERTY_RULES
-    ]
-
-
 # --- scs-0102 recency -------------------------------------------------------------------------
 
-_FRESH, _ROTATED, _UNMARKED, _BAD_UNTIL, _NO_UNTIL = range(5)
+FRESH, ROTATED, UNMARKED, BAD_UNTIL, NO_UNTIL = range(5)
 
 
 @dataclass(frozen=True)
-class _Age:
+class Age:
     state: int
     reason: str
     built: datetime | None = None
 
 
-def _age(image: ImageFacts, now: datetime) -> _Age:
+def image_age(image: ImageFacts, now: datetime) -> Age:
     """Is the image outdated by its replace_frequency, and if so, is it marked as rotated out?"""
     built_text = image.prop("image_build_date")
     built = parse_build_date(built_text)
@@ -535,149 +480,59 @@ def _age(image: ImageFacts, now: datetime) -> _Age:
         built = _utc(image.created_at) if image.created_at else datetime(1970, 1, 1, tzinfo=UTC)
     frequency = image.prop("replace_frequency") or "never"
     if frequency not in REPLACE_FREQUENCIES:
-        return _Age(
-            _FRESH, f"replace_frequency {frequency!r} unknown (see {PROP_REPLACE_FREQUENCY})"
-        )
+        return Age(FRESH, f"replace_frequency {frequency!r} unknown (see {PROP_REPLACE_FREQUENCY})")
     period = REPLACE_FREQUENCIES[frequency]
     if period is None:
-        return _Age(_FRESH, f"replace_frequency {frequency}: never outdated")
+        return Age(FRESH, f"replace_frequency {frequency}: never outdated")
     due = built + period * RECENCY_SLACK
     if _utc(now) <= due:
-        return _Age(_FRESH, f"built {built:%Y-%m-%d}, {frequency}: due by {due:%Y-%m-%d %H:%M}")
+        return Age(FRESH, f"built {built:%Y-%m-%d}, {frequency}: due by {due:%Y-%m-%d %H:%M}")
     stale = f"built {built:%Y-%m-%d}, {frequency}: overdue since {due:%Y-%m-%d %H:%M}"
     return _stale_age(image, now, stale, built)
 
 
-def _stale_age(image: ImageFacts, now: datetime, stale: str, built: datetime) -> _Age:
+def _stale_age(image: ImageFacts, now: datetime, stale: str, built: datetime) -> Age:
     """An overdue image: excused by provided_until, or marked as rotated out, or neither."""
     until_text = image.prop("provided_until")
     if until_text is None:
-        return _Age(_NO_UNTIL, f"{stale}, and provided_until is missing", built)
+        return Age(NO_UNTIL, f"{stale}, and provided_until is missing", built)
     if until_text in PROVIDED_UNTIL_WORDS:
-        return _Age(_FRESH, f"{stale}, but provided_until is {until_text!r} (no promise)")
+        return Age(FRESH, f"{stale}, but provided_until is {until_text!r} (no promise)")
     until = parse_build_date(until_text)
     if until is None:
-        return _Age(_BAD_UNTIL, f"{stale}, and provided_until {until_text!r} is not a date", built)
+        return Age(BAD_UNTIL, f"{stale}, and provided_until {until_text!r} is not a date", built)
     if _utc(now) > until:
-        return _Age(_FRESH, f"{stale}, but past provided_until {until_text}")
+        return Age(FRESH, f"{stale}, but past provided_until {until_text}")
     if image.os_hidden:
-        return _Age(_ROTATED, f"{stale} (hidden)", built)
+        return Age(ROTATED, f"{stale} (hidden)", built)
     parts = image.name.rsplit(" ", 1)
     if len(parts) == 2 and (
         parts[1] in OUTDATED_MARKERS or parse_build_date(parts[1], MARKER_DATE_FORMATS)
     ):
-        return _Age(_ROTATED, f"{stale} (renamed with {parts[1]!r})", built)
-    return _Age(_UNMARKED, stale, built)
+        return Age(ROTATED, f"{stale} (renamed with {parts[1]!r})", built)
+    return Age(UNMARKED, stale, built)
 
 
-def check_recency(
-    images: Sequence[ImageFacts], *, now: datetime, version: str = "v1"
-) -> list[RuleFinding]:
-    """``scs-0102-image-recency``: one finding per image.
-
-    An image is outdated when ``now`` is past build date + 1.1 x its replace period. It is
-    excused when past its ``provided_until`` (or that is none/notice), or when a fresh image
-    carries its name minus the last word (``Ubuntu 24.04 20240501`` -> ``Ubuntu 24.04``); an
-    excused image that is neither hidden nor renamed with ``old``/``prev``/a date is a WARN.
-    """
-    module = _module_0102(version)
-    by_name = {img.name: img for img in images}
-    findings: list[RuleFinding] = []
-    for img in images:
-        age = _age(img, now)
-        if age.state == _FRESH:
-            out = _Outcome(True, age.reason)
-        elif age.state in (_BAD_UNTIL, _NO_UNTIL):
-            out = _Outcome(
-                False,
-                age.reason,
-                "set provided_until to YYYY-MM-DD, 'none' or 'notice'",
-                abort=age.state == _NO_UNTIL,
-            )
-        else:
-            out = _replacement_outcome(img, age, by_name, now)
-        findings.append(_finding(IMAGE_RECENCY, STANDARD_0102, version, module, out, img.name))
-    return findings
-
-
-def _replacement_outcome(
-    img: ImageFacts, age: _Age, by_name: Mapping[str, ImageFacts], now: datetime
-) -> _Outcome:
+def replacement_outcome(
+    img: ImageFacts, age: Age, by_name: Mapping[str, ImageFacts], now: datetime
+) -> Outcome:
     base = img.name.rsplit(" ", 1)[0].rstrip()
     replacement = by_name.get(base) if base != img.name else None
-    if replacement is not None and _age(replacement, now).state == _FRESH:
-        if age.state == _UNMARKED:
-            return _Outcome(
+    if replacement is not None and image_age(replacement, now).state == FRESH:
+        if age.state == UNMARKED:
+            return Outcome(
                 True,
                 f"{age.reason}; replaced by {base!r}, but neither hidden nor renamed",
                 "hide it (os_hidden=true) or rename it with its build date suffix",
                 warn=True,
             )
-        return _Outcome(True, f"{age.reason}; replaced by fresh {base!r}")
+        return Outcome(True, f"{age.reason}; replaced by fresh {base!r}")
     stamp = f"{img.name} {age.built:%Y%m%d}" if age.built else f"{img.name} YYYYMMDD"
-    return _Outcome(
+    return Outcome(
         False,
         f"{age.reason}; no fresh image named {base!r} replaces it",
         f"upload a fresh build as {img.name!r}, rename this one to {stamp!r} and hide it",
     )
-
-
-# --- scs-0102 os_purpose uniqueness -----------------------------------------------------------
-
-
-def check_os_purpose_uniqueness(
-    images: Iterable[ImageFacts], *, version: str = "v1"
-) -> list[RuleFinding]:
-    """``scs-0102-os_purpose-uniqueness``: at most one public, visible ``generic`` image per
-    (os_distro, os_version, architecture). One finding per clash, or one PASS."""
-    module = _module_0102(version)
-    buckets: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for img in images:
-        if img.visibility != "public" or img.os_hidden:
-            continue
-        distro, os_version = img.prop("os_distro"), img.prop("os_version")
-        if not distro or not os_version or img.prop("os_purpose") != "generic":
-            continue
-        buckets[(distro, os_version, img.prop("architecture") or "")].append(img.name)
-    findings: list[RuleFinding] = []
-    other = "oldgeneric" if version == "v2" else "another os_purpose"
-    for (distro, os_version, arch), names in buckets.items():
-        if len(names) < 2:
-            continue
-        out = _Outcome(
-            False,
-            f"{len(names)} public generic images for {distro} {os_version} {arch or '(no arch)'}",
-            f"keep os_purpose=generic on the newest only; give the others {other} or hide them",
-        )
-        findings.append(
-            _finding(OS_PURPOSE_UNIQUENESS, STANDARD_0102, version, module, out, ", ".join(names))
-        )
-    if not findings:
-        out = _Outcome(
-            True, "at most one public generic image per distro, version and architecture"
-        )
-        findings.append(_finding(OS_PURPOSE_UNIQUENESS, STANDARD_0102, version, module, out, ""))
-    return findings
-
-
-def check_image_metadata(
-    images: Iterable[ImageFacts], *, now: datetime, version: str = "v1"
-) -> list[RuleFinding]:
-    """All scs-0102 tests over the images the suite judges (public and community ones).
-
-    With no such image every test passes (vacuously, as in the suite), with one finding each.
-    """
-    judged = suite_images(images)
-    if not judged:
-        module = _module_0102(version)
-        out = _Outcome(True, "no public or community image: nothing to check")
-        return [_finding(i, STANDARD_0102, version, module, out, "") for i in TEST_IDS_0102]
-    findings: list[RuleFinding] = []
-    for img in judged:
-        findings.extend(check_image_properties(img, now=now, version=version))
-    findings.extend(check_recency(judged, now=now, version=version))
-    findings.extend(check_os_purpose_uniqueness(judged, version=version))
-    return findings
 
 
 # --- scs-0104 v1: standard images -------------------------------------------------------------
@@ -879,366 +734,3 @@ def standard_images(version: str = "v1") -> tuple[StandardImage, ...]:
     except KeyError:
         valid = ", ".join(IMAGE_LISTS)
         raise ValueError(f"unknown scs-0104 image list {version!r} (valid: {valid})") from None
-
-
-_MISSING_STATUS: Mapping[ImageStatus, Status] = {
-    "mandatory": Status.FAIL,
-    "recommended": Status.WARN,
-    "optional": Status.SKIP,
-}
-
-
-def check_standard_images(
-    images: Sequence[ImageFacts], *, version: str = "v1"
-) -> list[RuleFinding]:
-    """scs-0104 v1: presence per entry (by status) and ``image_source`` of every match.
-
-    A missing mandatory image is FAIL, a missing recommended one WARN, a missing optional one
-    SKIP (the suite scores all three FAIL under their image id). A source test with nothing to
-    check passes, as in the suite.
-    """
-    lookup = {img.name: img for img in suite_images(images)}
-    findings: list[RuleFinding] = []
-    for spec in standard_images(version):
-        matches = spec.matches(lookup)
-        shown = f"matching {spec.name_scheme!r}" if spec.name_scheme else repr(spec.name)
-        if spec.image_test_id:
-            findings.append(_presence_finding(spec, matches, shown))
-        if not matches:
-            findings.append(
-                RuleFinding(
-                    spec.source_test_id,
-                    STANDARD_0104,
-                    "v1",
-                    Status.PASS,
-                    f"no image {shown}: no source to check",
-                    property="image_source",
-                )
-            )
-        for img in matches:
-            findings.append(_source_finding(spec, img))
-    return findings
-
-
-def _presence_finding(spec: StandardImage, matches: list[ImageFacts], shown: str) -> RuleFinding:
-    assert spec.image_test_id is not None
-    if matches:
-        names = ", ".join(img.name for img in matches)
-        return RuleFinding(
-            spec.image_test_id,
-            STANDARD_0104,
-            "v1",
-            Status.PASS,
-            f"{spec.status} image present: {names}",
-            resource=names,
-        )
-    where = spec.source_prefixes[0]
-    return RuleFinding(
-        spec.image_test_id,
-        STANDARD_0104,
-        "v1",
-        _MISSING_STATUS[spec.status],
-        f"{spec.status} image {shown} not found among public images",
-        resource=spec.name,
-        fix=f"upload it as a public image named {spec.name!r} (image_source under {where})",
-        suite_status=Status.FAIL,
-    )
-
-
-def _source_finding(spec: StandardImage, img: ImageFacts) -> RuleFinding:
-    source = img.prop("image_source")
-    prefixes = ", ".join(spec.source_prefixes)
-    if source is None:
-        return RuleFinding(
-            spec.source_test_id,
-            STANDARD_0104,
-            "v1",
-            Status.FAIL,
-            "image_source not set",
-            resource=img.name,
-            fix=f"set image_source to the URL it came from, under one of: {prefixes}",
-            property="image_source",
-            suite_status=Status.ABORT,
-        )
-    if any(source.startswith(p) for p in spec.source_prefixes):
-        return RuleFinding(
-            spec.source_test_id,
-            STANDARD_0104,
-            "v1",
-            Status.PASS,
-            f"image_source {source}",
-            resource=img.name,
-            property="image_source",
-        )
-    return RuleFinding(
-        spec.source_test_id,
-        STANDARD_0104,
-        "v1",
-        Status.FAIL,
-        f"image_source {source!r} is not under an upstream prefix",
-        resource=img.name,
-        fix=f"upload it from one of: {prefixes}",
-        property="image_source",
-    )
-
-
-# --- scs-0104 v2 (draft): generic images found by their properties ---------------------------
-
-V2_UBUNTU_LTS = "scs-iaas-0104-v2-ubuntu-lts"
-V2_UBUNTU_PREVIOUS_LTS = "scs-iaas-0104-v2-ubuntu-previous-lts"
-V2_DEBIAN_STABLE = "scs-iaas-0104-v2-debian-stable"
-V2_DEBIAN_OLDSTABLE = "scs-iaas-0104-v2-debian-oldstable"
-V2_GENERIC_SOURCE = "scs-iaas-0104-v2-generic-source"
-V2_CAPI_PROPERTIES = "scs-iaas-0104-v2-capi-properties"
-V2_CAPI_IMAGE = "scs-iaas-0104-v2-capi-image"
-
-# Ubuntu LTS codenames (os_version -> codename); a release due later than this table is
-# required by the rule but its source cannot be checked until the table learns its codename.
-UBUNTU_CODENAMES: Mapping[str, str] = {
-    "20.04": "focal",
-    "22.04": "jammy",
-    "24.04": "noble",
-    "26.04": "resolute",
-}
-# Debian stable releases: (major, codename, release day)
-DEBIAN_RELEASES: tuple[tuple[int, str, date], ...] = (
-    (10, "buster", date(2019, 7, 6)),
-    (11, "bullseye", date(2021, 8, 14)),
-    (12, "bookworm", date(2023, 6, 10)),
-    (13, "trixie", date(2025, 8, 9)),
-)
-DEBIAN_GRACE = timedelta(days=31)  # "no later than one month after release"
-CAPI_SCHEME_ANY = r"ubuntu-capi-image( |-)v[0-9]\.[0-9]+(\.[0-9]+)?"
-CAPI_SOURCE_PREFERRED = "https://nbg1.your-objectstorage.com/osism/openstack-k8s-capi-images/"
-CAPI_SOURCE_TOLERATED = (
-    "https://swift.services.a.regiocloud.tech/swift/v1/"
-    "AUTH_b182637428444b9aa302bb8d5a5a418c/openstack-k8s-capi-images/"
-)
-CAPI_DESCRIPTION = "https://github.com/osism/k8s-capi-images"
-
-
-def ubuntu_lts(now: datetime) -> tuple[str, str]:
-    """(latest, previous) Ubuntu LTS os_version that scs-0104 v2 asks for on ``now``.
-
-    An LTS comes every even year in April and is required from April 30 of that year.
-    """
-    day = _utc(now).date()
-    year = day.year if day.year % 2 == 0 and day >= date(day.year, 4, 30) else day.year - 1
-    year -= year % 2
-    return f"{year % 100:02d}.04", f"{(year - 2) % 100:02d}.04"
-
-
-def debian_stable(now: datetime) -> tuple[tuple[int, str], tuple[int, str]]:
-    """((major, codename) of latest stable, of previous stable) expected on ``now``."""
-    day = _utc(now).date()
-    due = [
-        (major, code) for major, code, released in DEBIAN_RELEASES if released + DEBIAN_GRACE <= day
-    ]
-    if len(due) < 2:
-        raise ValueError(f"no Debian stable release known for {day}")
-    return due[-1], due[-2]
-
-
-def _generic_public(images: Iterable[ImageFacts]) -> list[ImageFacts]:
-    return [
-        img
-        for img in images
-        if img.visibility == "public" and not img.os_hidden and img.prop("os_purpose") == "generic"
-    ]
-
-
-def _version_matches(value: str | None, wanted: str) -> bool:
-    return value is not None and (value == wanted or value.startswith(wanted + "."))
-
-
-def _generic_prefixes(img: ImageFacts) -> tuple[str, ...] | None:
-    """The REQUIRED image_source forms of a generic Debian/Ubuntu image; None if unknown."""
-    distro, os_version = img.prop("os_distro"), img.prop("os_version") or ""
-    if distro == "ubuntu":
-        code = UBUNTU_CODENAMES.get(os_version[:5])
-        if code is None:
-            return None
-        return (
-            f"https://cloud-images.ubuntu.com/releases/{code}/",
-            f"https://cloud-images.ubuntu.com/{code}/",
-        )
-    if distro == "debian":
-        major = os_version.split(".")[0]
-        for number, code, _ in DEBIAN_RELEASES:
-            if str(number) == major:
-                return _debian(code)
-        return None
-    return ()
-
-
-def check_standard_images_v2(images: Sequence[ImageFacts], *, now: datetime) -> list[RuleFinding]:
-    """scs-0104 v2 (draft): generic images by os_distro/os_version/os_purpose, CAPI images.
-
-    Required: the latest Ubuntu LTS (from April 30 of its year); recommended: the previous
-    LTS, Debian stable (one month after its release) and oldstable, and a CAPI image named
-    ``ubuntu-capi-image-vX.Y[.Z]``. Generic Debian/Ubuntu images must come from the vendor's
-    cloud-image URLs; CAPI images need the osism source, os_purpose=k8snode and the osism
-    image_description. Test ids are scs-iaas's own: the suite has none for v2 yet.
-    """
-    version = "v2"
-    generic = _generic_public(images)
-    latest, previous = ubuntu_lts(now)
-    (deb_major, deb_code), (old_major, old_code) = debian_stable(now)
-    wanted: tuple[tuple[str, str, str, str, bool], ...] = (
-        (V2_UBUNTU_LTS, "ubuntu", latest, UBUNTU_CODENAMES.get(latest, "?"), True),
-        (V2_UBUNTU_PREVIOUS_LTS, "ubuntu", previous, UBUNTU_CODENAMES.get(previous, "?"), False),
-        (V2_DEBIAN_STABLE, "debian", str(deb_major), deb_code, False),
-        (V2_DEBIAN_OLDSTABLE, "debian", str(old_major), old_code, False),
-    )
-    findings: list[RuleFinding] = []
-    for test_id, distro, os_version, code, required in wanted:
-        found = [
-            img.name
-            for img in generic
-            if img.prop("os_distro") == distro
-            and _version_matches(img.prop("os_version"), os_version)
-        ]
-        label = f"{distro} {os_version} ({code})"
-        if found:
-            findings.append(
-                RuleFinding(
-                    test_id,
-                    STANDARD_0104,
-                    version,
-                    Status.PASS,
-                    f"generic {label}: {', '.join(found)}",
-                    resource=", ".join(found),
-                )
-            )
-        else:
-            findings.append(
-                RuleFinding(
-                    test_id,
-                    STANDARD_0104,
-                    version,
-                    Status.FAIL if required else Status.WARN,
-                    f"no public generic image with os_distro={distro} os_version={os_version} ({code})",
-                    resource=label,
-                    fix=f"upload {label} with os_distro={distro} os_version={os_version} os_purpose=generic",
-                    suite_status=Status.FAIL,
-                )
-            )
-    findings.extend(_generic_source_findings(generic, version))
-    findings.extend(_capi_findings(images, version))
-    return findings
-
-
-def _generic_source_findings(generic: list[ImageFacts], version: str) -> list[RuleFinding]:
-    findings: list[RuleFinding] = []
-    for img in generic:
-        prefixes = _generic_prefixes(img)
-        if prefixes == ():
-            continue  # not Debian/Ubuntu: only a SHOULD, nothing to check
-        source = img.prop("image_source") or ""
-        if prefixes is None:
-            findings.append(
-                RuleFinding(
-                    V2_GENERIC_SOURCE,
-                    STANDARD_0104,
-                    version,
-                    Status.WARN,
-                    f"{img.prop('os_distro')} {img.prop('os_version')}: codename unknown here, source not checked",
-                    resource=img.name,
-                    property="image_source",
-                )
-            )
-        elif any(source.startswith(p) for p in prefixes):
-            findings.append(
-                RuleFinding(
-                    V2_GENERIC_SOURCE,
-                    STANDARD_0104,
-                    version,
-                    Status.PASS,
-                    f"image_source {source}",
-                    resource=img.name,
-                    property="image_source",
-                )
-            )
-        else:
-            findings.append(
-                RuleFinding(
-                    V2_GENERIC_SOURCE,
-                    STANDARD_0104,
-                    version,
-                    Status.FAIL,
-                    f"image_source {source or '(not set)'!r} is not the vendor's cloud image URL",
-                    resource=img.name,
-                    fix=f"upload it from {prefixes[0]} (or {prefixes[1]}) and set image_source to that URL",
-                    property="image_source",
-                )
-            )
-    return findings
-
-
-def _capi_findings(images: Sequence[ImageFacts], version: str) -> list[RuleFinding]:
-    findings: list[RuleFinding] = []
-    any_scheme = re.compile(CAPI_SCHEME_ANY)
-    dash_scheme = re.compile(CAPI_SCHEME_2)
-    visible = suite_images(images)
-    for img in visible:
-        if not any_scheme.match(img.name):
-            continue
-        problems: list[str] = []
-        source = img.prop("image_source") or ""
-        if not source.startswith((CAPI_SOURCE_PREFERRED, CAPI_SOURCE_TOLERATED)):
-            problems.append(f"image_source {source or '(not set)'!r}")
-        if img.prop("os_purpose") != "k8snode":
-            problems.append(f"os_purpose {img.prop('os_purpose')!r}")
-        if img.prop("image_description") != CAPI_DESCRIPTION:
-            problems.append(f"image_description {img.prop('image_description')!r}")
-        if problems:
-            findings.append(
-                RuleFinding(
-                    V2_CAPI_PROPERTIES,
-                    STANDARD_0104,
-                    version,
-                    Status.FAIL,
-                    "wrong " + ", ".join(problems),
-                    resource=img.name,
-                    fix=(
-                        f"set image_source under {CAPI_SOURCE_PREFERRED}, os_purpose=k8snode, "
-                        f"image_description={CAPI_DESCRIPTION}"
-                    ),
-                )
-            )
-        else:
-            findings.append(
-                RuleFinding(
-                    V2_CAPI_PROPERTIES,
-                    STANDARD_0104,
-                    version,
-                    Status.PASS,
-                    "CAPI image properties as required",
-                    resource=img.name,
-                )
-            )
-    capi = [img.name for img in visible if dash_scheme.match(img.name)]
-    if capi:
-        findings.append(
-            RuleFinding(
-                V2_CAPI_IMAGE,
-                STANDARD_0104,
-                version,
-                Status.PASS,
-                f"CAPI image(s): {', '.join(capi)}",
-                resource=", ".join(capi),
-            )
-        )
-    else:
-        findings.append(
-            RuleFinding(
-                V2_CAPI_IMAGE,
-                STANDARD_0104,
-                version,
-                Status.WARN,
-                "no image named ubuntu-capi-image-vX.Y[.Z]",
-                fix="import an osism k8s-capi image named ubuntu-capi-image-v<k8s version>",
-                suite_status=Status.FAIL,
-            )
-        )
-    return findings

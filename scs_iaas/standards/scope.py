@@ -14,14 +14,13 @@ implies.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
 from scs_iaas.errors import InputError
-from scs_iaas.model.findings import Finding, Status, fold
+from scs_iaas.model.findings import Finding, Status
 
 Target = Literal["main", "recommended", "preview"]
 TargetVerdictName = Literal["PASS", "FAIL", "TENTATIVE"]
@@ -386,72 +385,29 @@ def module_for(standard: str, version: str, scope_version: str = DEFAULT_VERSION
     raise ValueError(f"no module for {standard} {version}")
 
 
-def grade(test_id: str, module: Module, passed: bool) -> Status:
-    """Our status for a rule outcome: a failed *recommended* test is a WARN, not a FAIL."""
-    if passed:
-        return Status.PASS
-    target = module.target_of(test_id)
-    return Status.WARN if target in ("recommended", "preview") else Status.FAIL
-
-
-# --- findings of the pure rules ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RuleFinding:
-    """One verdict of a pure standards rule on one resource.
-
-    ``status`` is our graded judgement (a recommendation that is not met is WARN);
-    ``suite_status`` is what the official suite scores for the same test id when that differs
-    (e.g. FAIL for a missing recommended image, or ABORT where the official code would crash).
-    """
-
-    id: str
-    standard: str
-    version: str
-    status: Status
-    reason: str
-    resource: str = ""
-    fix: str = ""
-    property: str = ""
-    suite_status: Status | None = None
-
-    @builtins.property
-    def official(self) -> Status:
-        """The result the official suite would record for this id on this resource."""
-        if self.suite_status is not None:
-            return self.suite_status
-        if self.status in (Status.PASS, Status.WARN):
-            return Status.PASS
-        return self.status
-
-    def to_finding(self) -> Finding:
-        details: dict[str, Any] = {}
-        if self.property:
-            details["property"] = self.property
-        if self.official != self.status:
-            details["official"] = str(self.official)
-        return Finding(
-            id=self.id,
-            standard=self.standard,
-            version=self.version,
-            status=self.status,
-            reason=self.reason,
-            resource=self.resource,
-            fix=self.fix,
-            details=details,
-        )
-
-
-def suite_results(
-    findings: Iterable[RuleFinding], *, vacuous: Iterable[str] = ()
-) -> dict[str, Status]:
-    """Fold per-resource findings into one official result per test id.
-
-    An id passes when no resource failed it. Ids in ``vacuous`` that have no finding at all
-    pass, as the official suite passes a test that finds nothing to check.
-    """
-    return fold((f.to_finding() for f in findings), vacuous=vacuous)
+def grade(findings: Iterable[Finding], modules: Iterable[Module]) -> list[Finding]:
+    """The one grading: what the judged modules make of a failure. FAIL where the test is a
+    main target; WARN where it is only recommended, previewed or not listed (an official id).
+    The official suite's FAIL is kept in ``details["official"]``, which is what the fold
+    counts. Our own ``scs-iaas-…`` tests keep their status. Checks report FAIL and never
+    grade themselves; the app grades once, by the certificate version it judges."""
+    targets: dict[str, str] = {}
+    for module in modules:
+        for target in ("preview", "recommended", "main"):
+            for test_id in getattr(module, target):
+                targets[test_id] = target
+    out = []
+    for f in findings:
+        official = Status(f.details.get("official", f.status))
+        if f.status != Status.FAIL or official != Status.FAIL or f.id.startswith("scs-iaas-"):
+            out.append(f)  # only a failure is graded; a SKIP or WARN stays what it is
+            continue
+        if targets.get(f.id) == "main":
+            details = {k: v for k, v in f.details.items() if k != "official"}
+            out.append(replace(f, status=Status.FAIL, details=details))
+        else:
+            out.append(replace(f, status=Status.WARN, details={**f.details, "official": "FAIL"}))
+    return out
 
 
 # --- verdicts ---------------------------------------------------------------------------------

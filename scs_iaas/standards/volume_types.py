@@ -13,11 +13,8 @@ commas and each part stripped of spaces. Parse and format below read the same ta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-
-from scs_iaas.model.findings import Status
-from scs_iaas.standards.scope import RuleFinding, grade, module_for
 
 STANDARD = "scs-0114"
 VERSION = "v1"
@@ -130,89 +127,6 @@ def format_volume_type_description(aspects: Iterable[str], text: str = "") -> st
     return f"{prefix} {text}" if text else prefix
 
 
-def _looks_like_prefix(description: str) -> bool:
+def looks_like_prefix(description: str) -> bool:
     """An attempt at a prefix that the pattern does not accept (e.g. leading blank, no ``]``)."""
     return description.lstrip().lower().startswith("[scs") and not _PREFIX.match(description)
-
-
-def check_volume_types(types: Sequence[tuple[str, str | None]]) -> list[RuleFinding]:
-    """All scs-0114 verdicts for a list of (volume type name, description).
-
-    One syntax finding per type, and one finding per aspect test. Aspects are counted as the
-    suite counts them: also from a list that fails the syntax check.
-    """
-    module = module_for(STANDARD, VERSION)
-    findings: list[RuleFinding] = []
-    for name, description in types:
-        findings.append(_syntax_finding(name, description))
-    for aspect in ASPECTS:
-        test_id = ASPECT_TEST_IDS[aspect]
-        having = [name for name, desc in types if aspect in claimed_aspects(desc)]
-        if having:
-            findings.append(
-                RuleFinding(
-                    test_id,
-                    STANDARD,
-                    VERSION,
-                    grade(test_id, module, True),
-                    f"{aspect} volume type(s): {', '.join(having)}",
-                    property=aspect,
-                )
-            )
-        else:
-            findings.append(
-                RuleFinding(
-                    test_id,
-                    STANDARD,
-                    VERSION,
-                    grade(test_id, module, False),
-                    f"no volume type claims the aspect {aspect!r}",
-                    fix=(
-                        f"offer a {aspect} volume type and start its description with "
-                        f"'{format_volume_type_description([aspect])}'"
-                    ),
-                    property=aspect,
-                    suite_status=Status.FAIL,
-                )
-            )
-    return findings
-
-
-def _syntax_finding(name: str, desc: str | None) -> RuleFinding:
-    module = module_for(STANDARD, VERSION)
-    try:
-        aspects = parse_volume_type_description(desc)
-    except VolumeTypeDescriptionError as exc:
-        claimed = claimed_aspects(desc)
-        fixed = [a for a in claimed if a in ASPECTS]
-        return RuleFinding(
-            SYNTAX_CHECK,
-            STANDARD,
-            VERSION,
-            grade(SYNTAX_CHECK, module, False),
-            f"{exc.problem} at offset {exc.position} of {desc!r}",
-            resource=name,
-            fix=f"start the description with '{format_volume_type_description(fixed)}'"
-            if fixed
-            else "remove the [scs:…] prefix or name only encrypted/replicated",
-            suite_status=Status.FAIL,
-        )
-    if desc and _looks_like_prefix(desc):
-        return RuleFinding(
-            SYNTAX_CHECK,
-            STANDARD,
-            VERSION,
-            Status.WARN,
-            f"description {desc!r} looks like an aspect list but is not one at its very start",
-            resource=name,
-            fix="put '[scs:…]' first, with no leading blank and a closing bracket",
-        )
-    shown = ", ".join(sorted(aspects)) if aspects else "no aspects"
-    return RuleFinding(
-        SYNTAX_CHECK,
-        STANDARD,
-        VERSION,
-        grade(SYNTAX_CHECK, module, True),
-        f"claims {shown}",
-        resource=name,
-    )

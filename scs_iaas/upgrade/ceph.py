@@ -18,9 +18,9 @@ from typing import Any
 from scs_iaas.errors import InputError, ScsIaasError
 from scs_iaas.model.findings import Finding, Status
 from scs_iaas.upgrade import releases as rel
+from scs_iaas.upgrade import tests as T
 
-STANDARD = "scs-iaas upgrade"
-VERSION = "1"
+STANDARD, VERSION = T.STANDARD, T.VERSION
 FILES = {
     "versions": "versions.json",
     "health": "health.json",
@@ -116,10 +116,6 @@ class CephState:
         return cls(tuple(daemons), status, checks, req, stores, tiers)
 
 
-def _f(id_: str, status: Status, reason: str, fix: str = "", **details: Any) -> Finding:
-    return Finding(id_, STANDARD, VERSION, status, reason, "ceph", fix, dict(details))
-
-
 def default_target(state: CephState) -> rel.CephRelease | None:
     """The next major release after the oldest daemon's."""
     old = state.oldest
@@ -138,8 +134,7 @@ def judge(state: CephState, target: rel.CephRelease | None) -> list[Finding]:
     if running is not None:
         n = sum(d.count for d in state.daemons)
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-versions",
+            T.CEPH_VERSIONS.finding(
                 Status.PASS,
                 f"all {n} daemons run {running.name} ({', '.join(sorted({d.version for d in state.daemons}))})",
             )
@@ -147,11 +142,10 @@ def judge(state: CephState, target: rel.CephRelease | None) -> list[Finding]:
     else:
         parts = "; ".join(f"{names[m]}: {', '.join(v)}" for m, v in sorted(by_major.items()))
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-versions",
+            T.CEPH_VERSIONS.finding(
                 Status.FAIL,
                 f"daemons run different releases ({parts})",
-                "finish the running upgrade (all mons, mgrs, osds, then mds/rgw) first",
+                fix="finish the running upgrade (all mons, mgrs, osds, then mds/rgw) first",
                 releases={names[m]: v for m, v in by_major.items()},
             )
         )
@@ -161,28 +155,24 @@ def judge(state: CephState, target: rel.CephRelease | None) -> list[Finding]:
         gap = target.major - base.major
         if gap <= 0:
             out.append(
-                _f(
-                    "scs-iaas-upgrade-ceph-path",
+                T.CEPH_PATH.finding(
                     Status.PASS if gap == 0 and running else Status.FAIL,
                     f"target {target.name} is not newer than {base.name}",
                 )
             )
         elif gap > rel.CEPH_MAX_JUMP:
             out.append(
-                _f(
-                    "scs-iaas-upgrade-ceph-path",
+                T.CEPH_PATH.finding(
                     Status.FAIL,
                     f"{base.name} → {target.name} skips {gap - 1} releases; Ceph allows at most "
                     f"{rel.CEPH_MAX_JUMP} releases forward",
-                    f"upgrade to {_name(base.major + rel.CEPH_MAX_JUMP)} first",
+                    fix=f"upgrade to {_name(base.major + rel.CEPH_MAX_JUMP)} first",
                 )
             )
         else:
             out.append(
-                _f(
-                    "scs-iaas-upgrade-ceph-path",
-                    Status.PASS,
-                    f"{base.name} → {target.name} is an allowed jump (N+{gap})",
+                T.CEPH_PATH.finding(
+                    Status.PASS, f"{base.name} → {target.name} is an allowed jump (N+{gap})"
                 )
             )
 
@@ -190,41 +180,36 @@ def judge(state: CephState, target: rel.CephRelease | None) -> list[Finding]:
     req_rel = _lookup(req)
     if running is None:
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-require-osd-release",
+            T.CEPH_REQUIRE_OSD.finding(
                 Status.SKIP,
                 f"require_osd_release is {req}; judged once all daemons run one release",
             )
         )
     elif req_rel is not None and req_rel.major == running.major:
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-require-osd-release",
-                Status.PASS,
-                f"require_osd_release is {req}, the running release",
+            T.CEPH_REQUIRE_OSD.finding(
+                Status.PASS, f"require_osd_release is {req}, the running release"
             )
         )
     else:
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-require-osd-release",
+            T.CEPH_REQUIRE_OSD.finding(
                 Status.FAIL,
                 f"require_osd_release is {req}, but all daemons run {running.name}: the last "
                 "upgrade was not finished",
-                f"ceph osd require-osd-release {running.name}",
+                fix=f"ceph osd require-osd-release {running.name}",
             )
         )
 
     if state.health_status == "HEALTH_OK":
-        out.append(_f("scs-iaas-upgrade-ceph-health", Status.PASS, "HEALTH_OK"))
+        out.append(T.CEPH_HEALTH.finding(Status.PASS, "HEALTH_OK"))
     else:
         listed = "; ".join(f"{k}: {v}" for k, v in sorted(state.health_checks.items()))
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-health",
+            T.CEPH_HEALTH.finding(
                 Status.FAIL,
                 f"{state.health_status}: {listed or 'no details'}",
-                "resolve the health checks (or `ceph health mute CHECK` the ones you accept)",
+                fix="resolve the health checks (or `ceph health mute CHECK` the ones you accept)",
                 checks=state.health_checks,
             )
         )
@@ -251,12 +236,11 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
     req = _lookup(state.require_osd_release)
     if req is not None and target.major - req.major > rel.CEPH_MAX_JUMP:
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-blockers",
+            T.CEPH_BLOCKERS.finding(
                 Status.FAIL,
                 f"{target.name} needs require_osd_release ≥ "
                 f"{_name(target.major - rel.CEPH_MAX_JUMP)}, it is {req.name}",
-                "finish the previous upgrade: ceph osd require-osd-release <running release>",
+                fix="finish the previous upgrade: ceph osd require-osd-release <running release>",
             )
         )
     filestore = sorted(i for i, s in state.osd_objectstores.items() if s == "filestore")
@@ -277,11 +261,10 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
         seen.add(b.kind)
         unsure = "" if b.sure else " (unsure fact)"
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-blockers",
+            T.CEPH_BLOCKERS.finding(
                 Status.FAIL if b.fatal else Status.WARN,
                 f"{b.reason}{unsure}: {', '.join(hit)}",
-                b.fix,
+                fix=b.fix,
                 blocker=b.kind,
                 target=target.name,
             )
@@ -290,10 +273,8 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
         known = "FileStore OSDs, LevelDB omaps, cache tiers, require_osd_release"
         unknown = "" if state.osd_objectstores else " (no osd metadata: FileStore unchecked)"
         out.append(
-            _f(
-                "scs-iaas-upgrade-ceph-blockers",
-                Status.PASS,
-                f"no known blocker of {target.name} ({known}){unknown}",
+            T.CEPH_BLOCKERS.finding(
+                Status.PASS, f"no known blocker of {target.name} ({known}){unknown}"
             )
         )
     return out

@@ -16,9 +16,9 @@ from typing import Any
 from scs_iaas.errors import InputError
 from scs_iaas.model.findings import Finding, Status
 from scs_iaas.upgrade import releases as rel
+from scs_iaas.upgrade import tests as T
 
-STANDARD = "scs-iaas upgrade"
-VERSION = "1"
+STANDARD, VERSION = T.STANDARD, T.VERSION
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,6 @@ def judge_host(host: HostOS, target: rel.Release, *, resource: str = "host") -> 
     """PASS on a tested runtime of the target; WARN where it is only kept for the upgrade or
     only packaged; FAIL elsewhere, naming the OS to move to first."""
     support = rel.HOST_OS.get(target.key)
-    fid = "scs-iaas-upgrade-host-os"
 
     def finding(status: Status, reason: str, fix: str = "") -> Finding:
         details = {
@@ -88,7 +87,7 @@ def judge_host(host: HostOS, target: rel.Release, *, resource: str = "host") -> 
             "upgrade_only": list(support.upgrade) if support else [],
             "packaged": list(support.packaged) if support else [],
         }
-        return Finding(fid, STANDARD, VERSION, status, reason, resource, fix, details)
+        return T.HOST_OS.finding(status, reason, resource, fix, details=details)
 
     if support is None:
         return finding(Status.SKIP, f"no host OS data for {target.label}")
@@ -132,7 +131,6 @@ def judge_images(images: Iterable[Mapping[str, Any]], *, resource: str = "images
     An image counts as Ubuntu when ``os_distro`` is ``ubuntu`` or its name is a CAPI image name;
     ``os_version`` (or the version in the name) gives its release.
     """
-    fid = "scs-iaas-upgrade-image-os"
     old: list[str] = []
     unknown: list[str] = []
     seen = 0
@@ -151,35 +149,23 @@ def judge_images(images: Iterable[Mapping[str, Any]], *, resource: str = "images
         elif _ver(version) < _ver(rel.MIN_IMAGE_UBUNTU):
             old.append(f"{name} ({version})")
     if seen == 0:
-        return Finding(fid, STANDARD, VERSION, Status.SKIP, "no Ubuntu or CAPI images", resource)
+        return T.IMAGE_OS.skipped("no Ubuntu or CAPI images", resource)
     if old:
-        return Finding(
-            fid,
-            STANDARD,
-            VERSION,
-            Status.FAIL,
+        return T.IMAGE_OS.failed(
             f"{len(old)} Ubuntu image(s) older than {rel.MIN_IMAGE_UBUNTU}: {', '.join(old)}",
             resource,
             f"replace them with Ubuntu ≥ {rel.MIN_IMAGE_UBUNTU} images "
             "(scs-iaas images, or hide the old ones)",
-            details={"old": old, "unknown_version": unknown},
+            old=old,
+            unknown_version=unknown,
         )
     if unknown:
-        return Finding(
-            fid,
-            STANDARD,
-            VERSION,
-            Status.WARN,
+        return T.IMAGE_OS.warned(
             f"{len(unknown)} Ubuntu image(s) without os_version: {', '.join(unknown)}",
             resource,
             "set os_version on them",
-            details={"unknown_version": unknown},
+            unknown_version=unknown,
         )
-    return Finding(
-        fid,
-        STANDARD,
-        VERSION,
-        Status.PASS,
-        f"all {seen} Ubuntu/CAPI image(s) are Ubuntu ≥ {rel.MIN_IMAGE_UBUNTU}",
-        resource,
+    return T.IMAGE_OS.passed(
+        f"all {seen} Ubuntu/CAPI image(s) are Ubuntu ≥ {rel.MIN_IMAGE_UBUNTU}", resource
     )

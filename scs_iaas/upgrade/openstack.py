@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scs_iaas.model.findings import Finding
 from scs_iaas.upgrade import releases as rel
+from scs_iaas.upgrade import tests as T
 from scs_iaas.upgrade.releases import RELEASES, Release
 
 SERVICES = ("identity", "compute", "block-storage", "placement", "image", "network")
@@ -440,8 +441,7 @@ def fetch_documents(conn: Any) -> tuple[dict[str, dict[str, Any] | None], dict[s
 # ---------------------------------------------------------------------------------------------
 # judging: mixed releases and the path to the target
 
-STANDARD = "scs-iaas upgrade"
-VERSION = "1"
+STANDARD, VERSION = T.STANDARD, T.VERSION
 
 
 def judge(
@@ -457,43 +457,24 @@ def judge(
 
     out: list[Finding] = []
     if not det.services:
-        out.append(
-            Finding(
-                "scs-iaas-upgrade-path",
-                STANDARD,
-                VERSION,
-                Status.ABORT,
-                "no service gave a usable version document",
-                resource,
-            )
-        )
+        out.append(T.PATH.aborted("no service gave a usable version document", resource))
         return out, []
     ranges = {SERVICE_NAMES[s]: r.text() for s, r in det.services.items()}
     cloud = det.cloud
     if cloud is None:
         listed = ", ".join(f"{k} {v}" for k, v in ranges.items())
         out.append(
-            Finding(
-                "scs-iaas-upgrade-mixed-releases",
-                STANDARD,
-                VERSION,
-                Status.FAIL,
+            T.MIXED.failed(
                 f"services run different releases: {listed}",
                 resource,
                 "finish the running upgrade: bring every service to one release first",
-                details={"services": ranges},
+                services=ranges,
             )
         )
     else:
         out.append(
-            Finding(
-                "scs-iaas-upgrade-mixed-releases",
-                STANDARD,
-                VERSION,
-                Status.PASS,
-                f"all {len(ranges)} services agree: {cloud.text()}",
-                resource,
-                details={"services": ranges},
+            T.MIXED.passed(
+                f"all {len(ranges)} services agree: {cloud.text()}", resource, services=ranges
             )
         )
     current = cloud if cloud is not None else det.oldest
@@ -528,10 +509,7 @@ def judge(
         )
     fix = "" if status is Status.PASS else f"upgrade step by step: {shown}" if steps else ""
     out.append(
-        Finding(
-            "scs-iaas-upgrade-path",
-            STANDARD,
-            VERSION,
+        T.PATH.finding(
             status,
             reason,
             resource,

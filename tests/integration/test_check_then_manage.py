@@ -8,7 +8,7 @@ import json
 import pytest
 from helpers_cli import run_cli
 
-from scs_iaas.commands.demo import _demo_images, _empty
+from scs_iaas.app.demo import demo_images, empty
 
 pytestmark = pytest.mark.integration
 AREAS = r"^scs-01(00|02|03|04|14)-"
@@ -20,15 +20,15 @@ def _check(box) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_empty_cloud_fails_then_managers_make_it_pass(box, tmp_path, monkeypatch):
-    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
-    _empty(box.admin_cloud)  # the demo's --fresh: standard flavors, demo images, LUKS type
+def test_empty_cloud_fails_then_managers_make_it_pass(box, tmp_path):
+    # the demo's --fresh (standard flavors, demo images, LUKS type), through a printed plan
+    empty(box.admin_cloud, str(box.clouds_yaml))
     before = _check(box)
     assert before["results"]["scs-0103-flavor-2v-4-20s"] == "FAIL"
     assert before["results"]["scs-0104-image-ubuntu-2404"] == "FAIL"
     assert before["versions"]["v5.1"]["main"] == "FAIL"
 
-    definitions = _demo_images(tmp_path)
+    definitions = demo_images(tmp_path)
     for step in (
         ["manage", "flavors", "--set", "all", "--apply"],
         ["manage", "volume-types", "--apply"],

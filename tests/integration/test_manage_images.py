@@ -49,7 +49,7 @@ def images_of(conn: Any, name: str) -> list[Any]:
     out = {}
     for hidden in (False, True):
         for img in conn.image.images(os_hidden=hidden):
-            if img.properties.get(NAME_PROP) == name or img.name.startswith(name):
+            if (img.properties or {}).get(NAME_PROP) == name or (img.name or "").startswith(name):
                 out[img.id] = img
     return list(out.values())
 

@@ -143,7 +143,7 @@ def test_0114_duplicate_aspect_fails_and_encrypted_type_found():
         VolumeTypeRec(id="1", name="LUKS", description="[scs:encrypted] LUKS"),
         VolumeTypeRec(id="2", name="bad", description="[scs:encrypted,encrypted] twice"),
     )
-    found = c0114.run(ctx(volume_types=types))
+    found = runner.grade(c0114.run(ctx(volume_types=types)))
     syntax = {f.resource: f for f in found if f.id == "scs-0114-syntax-check"}
     assert syntax["LUKS"].status == Status.PASS
     assert syntax["bad"].status == Status.FAIL
@@ -157,7 +157,7 @@ def test_0114_missing_encrypted_type_points_at_the_manager():
     from scs_iaas.checks import scs_0114_volume_types as c0114
     from scs_iaas.model.snapshot import VolumeTypeRec
 
-    found = c0114.run(ctx(volume_types=(VolumeTypeRec(id="1", name="__DEFAULT__"),)))
+    found = runner.grade(c0114.run(ctx(volume_types=(VolumeTypeRec(id="1", name="__DEFAULT__"),))))
     [enc] = [f for f in found if f.id == "scs-0114-encrypted-type"]
     assert enc.status == Status.WARN
     assert enc.fix.startswith("scs-iaas manage volume-types --apply")

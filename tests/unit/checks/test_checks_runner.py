@@ -9,8 +9,8 @@ from helpers_checks import ctx
 
 from scs_iaas.checks import runner
 from scs_iaas.checks import scs_0103_standard_flavors as c0103
-from scs_iaas.checks.base import Check, Test
-from scs_iaas.model.findings import Finding, Status
+from scs_iaas.checks.base import Check
+from scs_iaas.model.findings import Finding, Status, Test
 from scs_iaas.model.snapshot import FlavorRec, ReadError
 from scs_iaas.standards.flavors import standard_flavors
 

@@ -176,3 +176,35 @@ def test_root_must_be_a_host_tree_and_named_paths_must_exist(
     assert "--nova-conf /etc/nova/typo.conf: no such file" in capsys.readouterr().err
     assert main(["host", "check", "--root", str(root), "--instances-path", "/srv/typo"]) == 2
     assert "--instances-path /srv/typo: does not exist" in capsys.readouterr().err
+
+
+def test_host_checks_run_on_the_check_interface_like_the_cloud_checks() -> None:
+    """`host check` runs the host_* modules' CHECKs through the runner, on the facts of the
+    areas asked for; the result is what each module's own judge says of the same facts."""
+    from scs_iaas.app.host import host_check, host_root
+    from scs_iaas.checks import host_confidential_computing, host_timesync, runner
+    from scs_iaas.host.facts import read_host
+
+    tree = str(Path(__file__).resolve().parents[2] / "data" / "hosts" / "epyc-snp")
+    assert {c.name for c in runner.host_checks()} == {
+        "host confidential computing",
+        "host storage (scs-0110)",
+        "host sensors",
+        "host time sync",
+        "scs-0101 entropy on compute nodes",
+        "scs-0116 Barbican master KEK",
+        "scs-0117 backup storage",
+        "scs-0121 cross-AZ attach",
+        "scs-0125 secure connections (provider side)",
+        "scs-0127 DNS (provider side)",
+        "scs-0302 Keystone policy scope",
+    }
+    assert not {c.name for c in runner.host_checks()} & {c.name for c in runner.all_checks()}
+    findings, facts = host_check(tree, ("cc", "time"))
+    read = read_host(host_root(tree), ("cc", "time"))
+    assert read.cc is not None and read.timesync is not None
+    direct = host_confidential_computing.check(read.cc, read.nova) + host_timesync.check(
+        read.timesync
+    )
+    assert findings == direct
+    assert set(facts) == {"root", "nova", "confidential_computing", "timesync"}

@@ -52,7 +52,7 @@ def test_text_shows_every_action_with_its_reason() -> None:
 
 def test_json_round_trip() -> None:
     out = io.StringIO()
-    render_json(PLAN, out, extra={"api_requests": 3})
+    render_json(PLAN, out, api_requests=3)
     doc = json.loads(out.getvalue())
     assert doc["api_requests"] == 3
     assert [a["op"] for a in doc["actions"]] == ["create", "update", "conflict"]

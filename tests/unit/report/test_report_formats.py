@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -12,6 +13,7 @@ import yaml
 from scs_iaas.errors import InputError
 from scs_iaas.model.findings import Finding, Status, exit_code, worst
 from scs_iaas.report import emit
+from scs_iaas.report.meta import Meta
 
 FINDINGS = [
     Finding("scs-0103-flavor-2v-4-20s", "scs-0103", "v1", Status.FAIL, "ram 2048 MiB, expected 4096",
@@ -21,19 +23,19 @@ FINDINGS = [
     Finding("scs-0117-test-backup", "scs-0117", "v1", Status.SKIP, "needs --with-resources"),
     Finding("scs-0115-default-rules", "scs-0115", "v1", Status.ABORT, "HTTP 403"),
 ]  # fmt: skip
-EXTRA = {
-    "subject": "box",
-    "cloud": "box-member",
-    "checked_at": "2026-11-24T12:00:00+00:00",
-    "versions": {"v5.1": {"main": "FAIL", "recommended": "TENTATIVE", "line": "- main: FAIL (1 passed, 1 failed)"}},
-    "results": {"scs-0103-flavor-2v-4-20s": "FAIL", "scs-0103-flavor-1v-4": "PASS",
-                "scs-0115-default-rules": "ABORT", "scs-0117-test-backup": "SKIP"},
-}  # fmt: skip
+META = Meta(
+    subject="box",
+    cloud="box-member",
+    checked_at="2026-11-24T12:00:00+00:00",
+    versions={"v5.1": {"main": "FAIL", "recommended": "TENTATIVE", "line": "- main: FAIL (1 passed, 1 failed)"}},
+    results={"scs-0103-flavor-2v-4-20s": "FAIL", "scs-0103-flavor-1v-4": "PASS",
+             "scs-0115-default-rules": "ABORT", "scs-0117-test-backup": "SKIP"},
+)  # fmt: skip
 
 
 def render(fmt: str) -> str:
     buf = io.StringIO()
-    emit(FINDINGS, fmt, title="SCS conformance of box", extra=EXTRA, out=buf)
+    emit(FINDINGS, fmt, title="SCS conformance of box", meta=META, out=buf)
     return buf.getvalue()
 
 
@@ -89,7 +91,7 @@ def test_text_lists_what_needs_attention_and_counts_the_rest():
 
 def test_text_verbose_lists_every_finding():
     buf = io.StringIO()
-    emit(FINDINGS, "text", title="t", extra={**EXTRA, "verbose": True}, out=buf)
+    emit(FINDINGS, "text", title="t", meta=replace(META, verbose=True), out=buf)
     for f in FINDINGS:
         assert f.id in buf.getvalue()
 
@@ -110,7 +112,7 @@ def test_text_does_not_eat_square_brackets():
     f = Finding("scs-0114-replicated-type", "scs-0114", "v1", Status.WARN,
                 "no type claims [scs:replicated]", "types", "start with '[scs:replicated]'")  # fmt: skip
     buf = io.StringIO()
-    emit([f], "text", title="t", extra={"verdict_lines": ["- main: PASS [x]"]}, out=buf)
+    emit([f], "text", title="t", meta=Meta(verdict_lines=["- main: PASS [x]"]), out=buf)
     assert buf.getvalue().count("[scs:replicated]") == 2
     assert "- main: PASS [x]" in buf.getvalue()
 
@@ -126,5 +128,5 @@ def test_text_sums_up_long_runs_of_one_test():
     assert sum(f"image {i} " in text for i in range(25)) == 10
     assert "… 15 more" in text
     buf = io.StringIO()
-    emit(many, "text", title="t", extra={"verbose": True}, out=buf)
+    emit(many, "text", title="t", meta=Meta(verbose=True), out=buf)
     assert "image 24" in buf.getvalue()

@@ -13,6 +13,7 @@ import pytest
 
 from scs_iaas.model.findings import Finding, Status
 from scs_iaas.report import emit
+from scs_iaas.report.meta import Meta
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
@@ -37,13 +38,13 @@ def test_html_report_renders_in_chromium(tmp_path):
         Finding("scs-0123-service-load-balancer", "scs-0123", "v1", Status.FAIL,
                 "no load-balancer service in the catalog", "catalog", "deploy Octavia"),
     ]  # fmt: skip
-    extra = {
-        "checked_at": "2026-11-24T12:00:00+00:00",
-        "versions": {"v5.1": {"main": "FAIL", "recommended": "PASS",
-                              "line": "- main: FAIL (1 passed, 2 failed)"}},
-    }  # fmt: skip
+    meta = Meta(
+        checked_at="2026-11-24T12:00:00+00:00",
+        versions={"v5.1": {"main": "FAIL", "recommended": "PASS",
+                           "line": "- main: FAIL (1 passed, 2 failed)"}},
+    )  # fmt: skip
     buf = io.StringIO()
-    emit(findings, "html", title="SCS conformance of example", extra=extra, out=buf)
+    emit(findings, "html", title="SCS conformance of example", meta=meta, out=buf)
     page = tmp_path / "report.html"
     page.write_text(buf.getvalue())
     shot = tmp_path / "report.png"

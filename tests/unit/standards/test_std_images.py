@@ -7,10 +7,33 @@ from typing import Any
 
 import pytest
 
-from scs_iaas.model.findings import Status
+from scs_iaas.checks import scs_0102_image_metadata as c0102
+from scs_iaas.model.findings import Finding, Status, fold, official
 from scs_iaas.standards import images as im
 from scs_iaas.standards.images import ImageFacts
-from scs_iaas.standards.scope import RuleFinding, suite_results
+from scs_iaas.standards.scope import grade, module_for
+
+
+def graded(findings: list[Finding], version: str = "v1") -> list[Finding]:
+    """As the app grades: by the targets of the scs-0102 module of ``version``."""
+    return grade(findings, [module_for("scs-0102", version)])
+
+
+def check_image_properties(image: ImageFacts, *, now: datetime, version: str = "v1"):
+    return graded(c0102.check_image_properties(image, now=now, version=version), version)
+
+
+def check_recency(images: list[ImageFacts], *, now: datetime, version: str = "v1"):
+    return graded(c0102.check_recency(images, now=now, version=version), version)
+
+
+def check_os_purpose_uniqueness(images: list[ImageFacts], *, version: str = "v1"):
+    return graded(c0102.check_os_purpose_uniqueness(images, version=version), version)
+
+
+def check_image_metadata(images: list[ImageFacts], *, now: datetime, version: str = "v1"):
+    return graded(c0102.check_image_metadata(images, now=now, version=version), version)
+
 
 NOW = datetime(2026, 8, 1, 12, 0, tzinfo=UTC)
 GIB = 1024**3
@@ -59,11 +82,11 @@ def img(
 
 
 def by_id(image: ImageFacts, version: str = "v1") -> dict[str, im.PropFinding]:
-    return {f.id: f for f in im.check_image_properties(image, now=NOW, version=version)}
+    return {f.id: f for f in check_image_properties(image, now=NOW, version=version)}
 
 
 def test_compliant_image_passes_every_property_test() -> None:
-    findings = im.check_image_properties(img(), now=NOW)
+    findings = check_image_properties(img(), now=NOW)
     assert [f.id for f in findings] == list(im.PROP_TEST_IDS)
     assert {f.status for f in findings} == {Status.PASS}
     assert all(f.standard == "scs-0102" and f.version == "v1" for f in findings)
@@ -104,7 +127,7 @@ def test_architecture_rejected(value: str) -> None:
     assert f.status is Status.FAIL
     assert repr(value) in f.reason
     assert "architecture=x86_64" in f.fix
-    assert f.property == "architecture"
+    assert f.details.get("property") == "architecture"
 
 
 def test_architecture_missing_fails() -> None:
@@ -121,7 +144,7 @@ def test_hash_algo_md5_is_recommended_only_in_v1() -> None:
     f = by_id(img(os_hash_algo="md5"))[im.PROP_HASH_ALGO]
     # recommended target: our status is WARN, the suite prints FAIL
     assert f.status is Status.WARN
-    assert f.official is Status.FAIL
+    assert official(f) is Status.FAIL
     assert "'md5'" in f.reason
 
 
@@ -153,7 +176,7 @@ def test_min_ram_zero_fails() -> None:
 def test_min_ram_below_64_warns_but_passes_the_suite(ram: int) -> None:
     f = by_id(img(min_ram=ram))[im.PROP_MIN_RAM]
     assert f.status is Status.WARN
-    assert f.official is Status.PASS
+    assert official(f) is Status.PASS
     assert f"{ram} MiB" in f.reason
 
 
@@ -180,21 +203,21 @@ def test_os_purpose_v1_values() -> None:
 def test_os_purpose_oldgeneric_only_in_v2() -> None:
     v1 = by_id(img(os_purpose="oldgeneric"), "v1")[im.PROP_OS_PURPOSE]
     v2 = by_id(img(os_purpose="oldgeneric"), "v2")[im.PROP_OS_PURPOSE]
-    assert v1.status is Status.WARN and v1.official is Status.FAIL
+    assert v1.status is Status.WARN and official(v1) is Status.FAIL
     assert v2.status is Status.PASS
 
 
 def test_os_purpose_missing_is_a_warning_in_v1_and_a_failure_in_v2() -> None:
     v1 = by_id(img(drop=("os_purpose",)), "v1")[im.PROP_OS_PURPOSE]
     v2 = by_id(img(drop=("os_purpose",)), "v2")[im.PROP_OS_PURPOSE]
-    assert (v1.status, v1.official) == (Status.WARN, Status.FAIL)
-    assert (v2.status, v2.official) == (Status.FAIL, Status.FAIL)
+    assert (v1.status, official(v1)) == (Status.WARN, Status.FAIL)
+    assert (v2.status, official(v2)) == (Status.FAIL, Status.FAIL)
     assert v2.version == "v2"
 
 
 def test_unknown_0102_version_is_refused() -> None:
     with pytest.raises(ValueError, match="v1, v2"):
-        im.check_image_properties(img(), now=NOW, version="v3")
+        check_image_properties(img(), now=NOW, version="v3")
 
 
 @pytest.mark.parametrize("value", ["virtio", "scsi"])
@@ -208,7 +231,7 @@ def test_hw_disk_bus_ide_fails() -> None:
 
 def test_hw_disk_bus_unset_passes_the_suite_with_a_warning() -> None:
     f = by_id(img(drop=("hw_disk_bus",)))[im.PROP_HW_DISK_BUS]
-    assert (f.status, f.official) == (Status.WARN, Status.PASS)
+    assert (f.status, official(f)) == (Status.WARN, Status.PASS)
 
 
 @pytest.mark.parametrize("value", ["qemu", "kvm", "xen", "hyper-v", "esxi"])
@@ -219,13 +242,13 @@ def test_hypervisor_type_accepted(value: str) -> None:
 def test_hypervisor_type_unset_passes_and_vmware_does_not() -> None:
     assert by_id(img(drop=("hypervisor_type",)))[im.PROP_HYPERVISOR_TYPE].status is Status.PASS
     f = by_id(img(hypervisor_type="vmware"))[im.PROP_HYPERVISOR_TYPE]
-    assert (f.status, f.official) == (Status.WARN, Status.FAIL)
+    assert (f.status, official(f)) == (Status.WARN, Status.FAIL)
 
 
 def test_hw_rng_model() -> None:
     assert by_id(img(drop=("hw_rng_model",)))[im.PROP_HW_RNG_MODEL].status is Status.PASS
     f = by_id(img(hw_rng_model="random"))[im.PROP_HW_RNG_MODEL]
-    assert f.official is Status.FAIL
+    assert official(f) is Status.FAIL
 
 
 @pytest.mark.parametrize(
@@ -314,7 +337,7 @@ def test_provided_until_accepted(value: str) -> None:
 def test_provided_until_missing_fails_and_bad_syntax_warns() -> None:
     assert by_id(img(drop=("provided_until",)))[im.PROP_PROVIDED_UNTIL].status is Status.FAIL
     f = by_id(img(provided_until="end of 2029"))[im.PROP_PROVIDED_UNTIL]
-    assert (f.status, f.official) == (Status.WARN, Status.PASS)
+    assert (f.status, official(f)) == (Status.WARN, Status.PASS)
 
 
 @pytest.mark.parametrize(
@@ -333,7 +356,7 @@ def test_uuid_validity_rejected(value: str) -> None:
 
 def test_uuid_validity_unset_passes_the_suite_with_a_warning() -> None:
     f = by_id(img(drop=("uuid_validity",)))[im.PROP_UUID_VALIDITY]
-    assert (f.status, f.official) == (Status.WARN, Status.PASS)
+    assert (f.status, official(f)) == (Status.WARN, Status.PASS)
 
 
 @pytest.mark.parametrize("value", ["0", "48", "240"])
@@ -348,7 +371,7 @@ def test_hotfix_hours_optional() -> None:
 @pytest.mark.parametrize("value", ["4.5", "-1", "48h", "soon"])
 def test_hotfix_hours_not_decimal(value: str) -> None:
     f = by_id(img(hotfix_hours=value))[im.PROP_HOTFIX_HOURS]
-    assert (f.status, f.official) == (Status.WARN, Status.FAIL)
+    assert (f.status, official(f)) == (Status.WARN, Status.FAIL)
 
 
 def test_fix_is_empty_on_pass_and_given_on_fail() -> None:
@@ -358,8 +381,8 @@ def test_fix_is_empty_on_pass_and_given_on_fail() -> None:
     assert bad[im.PROP_ARCHITECTURE].fix
 
 
-def test_to_finding_keeps_official_result() -> None:
-    f = by_id(img(os_hash_algo="md5"))[im.PROP_HASH_ALGO].to_finding()
+def test_a_graded_finding_keeps_the_official_result() -> None:
+    f = by_id(img(os_hash_algo="md5"))[im.PROP_HASH_ALGO]
     assert f.status is Status.WARN
     assert f.details == {"property": "os_hash_algo", "official": "FAIL"}
     assert f.resource == "Ubuntu 24.04"
@@ -398,8 +421,8 @@ def test_image_facts_properties_are_read_only() -> None:
 # --- recency ----------------------------------------------------------------------------------
 
 
-def recency(images: list[ImageFacts], now: datetime = NOW) -> dict[str, RuleFinding]:
-    return {f.resource: f for f in im.check_recency(images, now=now)}
+def recency(images: list[ImageFacts], now: datetime = NOW) -> dict[str, Finding]:
+    return {f.resource: f for f in check_recency(images, now=now)}
 
 
 def test_recency_within_allowance_passes() -> None:
@@ -485,7 +508,7 @@ def test_recency_bad_provided_until_fails() -> None:
         created_at=datetime(2025, 1, 2, tzinfo=UTC),
     )
     f = recency([image])[image.name]
-    assert f.status is Status.FAIL and f.official is Status.FAIL
+    assert f.status is Status.FAIL and official(f) is Status.FAIL
 
 
 def test_recency_missing_provided_until_would_abort_the_suite() -> None:
@@ -495,7 +518,7 @@ def test_recency_missing_provided_until_would_abort_the_suite() -> None:
         created_at=datetime(2025, 1, 2, tzinfo=UTC),
     )
     f = recency([image])[image.name]
-    assert (f.status, f.official) == (Status.FAIL, Status.ABORT)
+    assert (f.status, official(f)) == (Status.FAIL, Status.ABORT)
 
 
 OLD: dict[str, Any] = {
@@ -536,7 +559,7 @@ def test_recency_unmarked_old_image_with_replacement_warns() -> None:
     old = img("Ubuntu 24.04 build7", **OLD)
     fresh = img("Ubuntu 24.04")
     f = recency([old, fresh])[old.name]
-    assert (f.status, f.official) == (Status.WARN, Status.PASS)
+    assert (f.status, official(f)) == (Status.WARN, Status.PASS)
     assert "neither hidden nor renamed" in f.reason
 
 
@@ -551,17 +574,17 @@ def test_recency_hidden_but_same_name_has_no_replacement() -> None:
 
 def test_uniqueness_two_generic_images_clash() -> None:
     a, b = img("Ubuntu 24.04"), img("Ubuntu 24.04 minimal-ish")
-    findings = im.check_os_purpose_uniqueness([a, b])
+    findings = check_os_purpose_uniqueness([a, b])
     assert len(findings) == 1
     f = findings[0]
     assert f.id == "scs-0102-os_purpose-uniqueness"
-    assert (f.status, f.official) == (Status.WARN, Status.FAIL)  # recommended in v1
+    assert (f.status, official(f)) == (Status.WARN, Status.FAIL)  # recommended in v1
     assert "2 public generic images for ubuntu 24.04 x86_64" in f.reason
     assert f.resource == "Ubuntu 24.04, Ubuntu 24.04 minimal-ish"
 
 
 def test_uniqueness_is_main_in_v2() -> None:
-    findings = im.check_os_purpose_uniqueness([img("A"), img("B")], version="v2")
+    findings = check_os_purpose_uniqueness([img("A"), img("B")], version="v2")
     assert findings[0].status is Status.FAIL
     assert "oldgeneric" in findings[0].fix
 
@@ -578,29 +601,29 @@ def test_uniqueness_is_main_in_v2() -> None:
     ],
 )
 def test_uniqueness_differing_images_do_not_clash(other: dict[str, Any]) -> None:
-    findings = im.check_os_purpose_uniqueness([img("A"), img("B", **other)])
+    findings = check_os_purpose_uniqueness([img("A"), img("B", **other)])
     assert [f.status for f in findings] == [Status.PASS]
 
 
-def test_check_image_metadata_folds_to_suite_results() -> None:
+def test_check_image_metadata_folds_to_fold() -> None:
     private = img("Private thing", visibility="private", architecture="i386")
     good = img()
-    findings = im.check_image_metadata([good, private], now=NOW)
+    findings = check_image_metadata([good, private], now=NOW)
     assert all(f.resource != "Private thing" for f in findings)
-    results = suite_results(findings)
+    results = fold(findings)
     assert set(results) == set(im.TEST_IDS_0102)
     assert set(results.values()) == {Status.PASS}
 
 
 def test_check_image_metadata_without_images_passes_vacuously() -> None:
-    findings = im.check_image_metadata([], now=NOW)
+    findings = check_image_metadata([], now=NOW)
     assert sorted(f.id for f in findings) == sorted(im.TEST_IDS_0102)
     assert {f.status for f in findings} == {Status.PASS}
 
 
 def test_check_image_metadata_one_bad_image_fails_the_id() -> None:
-    findings = im.check_image_metadata([img(), img("Debian 12", min_disk=0)], now=NOW)
-    results = suite_results(findings)
+    findings = check_image_metadata([img(), img("Debian 12", min_disk=0)], now=NOW)
+    results = fold(findings)
     assert results[im.PROP_MIN_DISK] is Status.FAIL
     assert results[im.PROP_ARCHITECTURE] is Status.PASS
 
@@ -635,6 +658,6 @@ def test_from_record_of_the_snapshot_keeps_hash_algo() -> None:
     facts = ImageFacts.from_record(image_from_api(raw))
     assert facts.prop("os_hash_algo") == "sha512"
     assert facts.created_at == datetime(2026, 7, 20, 8, 0, tzinfo=UTC)
-    findings = im.check_image_properties(facts, now=NOW)
+    findings = check_image_properties(facts, now=NOW)
     assert {f.status for f in findings} == {Status.PASS}
     assert ImageFacts.from_glance(raw) == facts

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from scs_iaas.errors import InputError
-from scs_iaas.model.findings import Status
+from scs_iaas.model.findings import Finding, Status, fold
 from scs_iaas.standards import scope
-from scs_iaas.standards.scope import RuleFinding
 
 SUITE_IDS = Path(__file__).resolve().parents[2] / "data" / "scs-api-test-ids.txt"
 # ids the certificate lists that boot VMs or are manual (not in the API-level id list)
@@ -163,14 +162,14 @@ def test_verdict_unknown_version() -> None:
         scope.verdict("v6", {})
 
 
-def test_suite_results_folds_worst_official() -> None:
+def test_the_fold_takes_the_worst_official_result() -> None:
     findings = [
-        RuleFinding("a", "s", "v1", Status.PASS, "ok"),
-        RuleFinding("a", "s", "v1", Status.WARN, "recommended, failed", suite_status=Status.FAIL),
-        RuleFinding("b", "s", "v1", Status.WARN, "low but fine"),
-        RuleFinding("c", "s", "v1", Status.FAIL, "crash", suite_status=Status.ABORT),
+        Finding("a", "s", "v1", Status.PASS, "ok"),
+        Finding("a", "s", "v1", Status.WARN, "recommended, failed", details={"official": "FAIL"}),
+        Finding("b", "s", "v1", Status.WARN, "low but fine"),
+        Finding("c", "s", "v1", Status.FAIL, "crash", details={"official": "ABORT"}),
     ]
-    assert scope.suite_results(findings, vacuous=["d"]) == {
+    assert fold(findings, vacuous=["d"]) == {
         "a": Status.FAIL,
         "b": Status.PASS,
         "c": Status.ABORT,
@@ -180,9 +179,15 @@ def test_suite_results_folds_worst_official() -> None:
 
 def test_grade_downgrades_recommended_failures_only() -> None:
     m = scope.MODULES["scs-0114-v1"]
-    assert scope.grade("scs-0114-syntax-check", m, False) is Status.FAIL
-    assert scope.grade("scs-0114-encrypted-type", m, False) is Status.WARN
-    assert scope.grade("scs-0114-encrypted-type", m, True) is Status.PASS
+
+    def graded(test_id: str, status: Status) -> Status:
+        [f] = scope.grade([Finding(test_id, "scs-0114", "v1", status, "")], [m])
+        return f.status
+
+    assert graded("scs-0114-syntax-check", Status.FAIL) is Status.FAIL
+    assert graded("scs-0114-encrypted-type", Status.FAIL) is Status.WARN
+    assert graded("scs-0114-encrypted-type", Status.PASS) is Status.PASS
+    assert graded("scs-0114-encrypted-type", Status.SKIP) is Status.SKIP
 
 
 def test_verdict_abort_alone_fails() -> None:

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scs_iaas.model.findings import Status
+from scs_iaas.checks import scs_0114_volume_types as c0114
+from scs_iaas.model.findings import Finding, Status, official
 from scs_iaas.standards import volume_types as vt
-from scs_iaas.standards.scope import RuleFinding
+from scs_iaas.standards.scope import MODULES, grade
 from scs_iaas.standards.volume_types import (
     VolumeTypeDescriptionError,
     format_volume_type_description,
@@ -135,9 +136,10 @@ def test_claimed_aspects_counts_even_broken_lists() -> None:
 # --- check_volume_types ------------------------------------------------------------------------
 
 
-def by_id(types: list[tuple[str, str | None]]) -> dict[str, list[RuleFinding]]:
-    out: dict[str, list[RuleFinding]] = {}
-    for f in vt.check_volume_types(types):
+def by_id(types: list[tuple[str, str | None]]) -> dict[str, list[Finding]]:
+    """The findings graded as the app grades them (by the scs-0114 v1 module's targets)."""
+    out: dict[str, list[Finding]] = {}
+    for f in grade(c0114.check_volume_types(types), [MODULES["scs-0114-v1"]]):
         out.setdefault(f.id, []).append(f)
     return out
 
@@ -171,13 +173,13 @@ def test_check_missing_aspects_are_recommendations() -> None:
     got = by_id([("plain", "nothing claimed")])
     for test_id in (vt.ENCRYPTED_TYPE, vt.REPLICATED_TYPE):
         f = got[test_id][0]
-        assert (f.status, f.official) == (Status.WARN, Status.FAIL)
+        assert (f.status, official(f)) == (Status.WARN, Status.FAIL)
         assert "[scs:" in f.fix
 
 
 def test_check_near_miss_prefix_warns() -> None:
     f = by_id([("lead", " [scs:encrypted] x")])[vt.SYNTAX_CHECK][0]
-    assert (f.status, f.official) == (Status.WARN, Status.PASS)
+    assert (f.status, official(f)) == (Status.WARN, Status.PASS)
 
 
 def test_check_without_types() -> None:

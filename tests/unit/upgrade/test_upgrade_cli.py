@@ -186,3 +186,44 @@ def test_openstack_dir_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path
     (tmp_path / "compute.json").write_text("[1, 2]")
     rc, _, err = run(capsys, "--to", "zed", "--openstack-dir", str(tmp_path), "--skip-ceph")
     assert rc == 2 and "compute.json: expected a JSON object" in err
+
+
+def test_without_to_the_target_is_the_release_after_the_given_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "--from", "yoga", "--skip-ceph", "--skip-host", "-f", "json")
+    doc = json.loads(out)
+    assert rc == 0
+    assert doc["target"] == "Zed" and doc["plan"] == ["Yoga", "Zed"]
+    assert "target: Zed (the release after Yoga; --to to choose)" in doc["verdict_lines"]
+
+
+def test_without_to_the_target_is_the_release_after_the_detected_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(
+        capsys,
+        "--openstack-dir",
+        str(DATA / "openstack" / "2024.1"),
+        "--skip-ceph",
+        "--skip-host",
+        "-f",
+        "json",
+    )
+    doc = json.loads(out)
+    # the recorded 2024.1 cloud may also be 2024.2: the release after the newest candidate
+    assert doc["target"] == "2025.1 Epoxy", doc["verdict_lines"]
+    assert any(
+        line.startswith("target: 2025.1 Epoxy (the release after 2024.1 Caracal")
+        for line in doc["verdict_lines"]
+    )
+    assert rc == 0
+
+
+def test_without_to_nothing_detected_or_newest_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, _, err = run(capsys, "--skip-openstack", "--skip-ceph", "--skip-host")
+    assert rc == 2 and "--to RELEASE is needed" in err and err.count("\n") == 1
+    rc, _, err = run(capsys, "--from", "2026.2", "--skip-ceph", "--skip-host")
+    assert rc == 2 and "the newest release scs-iaas knows" in err
