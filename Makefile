@@ -37,8 +37,8 @@ box-down: setup
 	@$(BIN)/scs-iaas box down
 
 lint: setup
-	$(BIN)/ruff check scs_iaas tests bench
-	$(BIN)/ruff format --check scs_iaas tests bench
+	$(BIN)/ruff check scs_iaas tests bench tools
+	$(BIN)/ruff format --check scs_iaas tests bench tools
 
 typecheck: setup
 	$(BIN)/mypy

@@ -3,6 +3,8 @@
     .venv/bin/python bench/box.py install   # fresh venv in a scratch home, then a warm install
     .venv/bin/python bench/box.py up        # fresh up (new databases) and warm up
     .venv/bin/python bench/box.py memory    # RSS and PSS of the running default box
+    .venv/bin/python bench/box.py warm      # down + warm up of the default box, with the CPU
+                                            # time its processes spent and the load around it
 
 `up` needs the fixed ports, so it holds the default box's lock (other sessions' `up` wait),
 stops the default box, brings up a scratch box from empty state (it shares the default
@@ -68,6 +70,38 @@ def bench_up() -> None:
             timed("up again on the running box (no-op)", default.up)
 
 
+def cpu_seconds(box: Box) -> float:
+    """User + system CPU time of every process the box started (what a start costs)."""
+    import psutil
+
+    from scs_iaas.box import procs
+
+    total = 0.0
+    for proc in procs.marked(box.home):
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def bench_warm() -> None:
+    import os
+
+    box = Box(console=QUIET)
+    with box.lock():
+        load = os.getloadavg()[0]
+        timed("down (default box, running)", box._down)
+        seconds = timed("up, warm (default box, state kept)", box.up)
+        print(
+            f"| CPU time of the box's processes during that up | {cpu_seconds(box):.1f} s "
+            f"(= {cpu_seconds(box) / (os.cpu_count() or 1):.1f} s on {os.cpu_count()} idle cores; "
+            f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; "
+            f"wall {seconds:.1f} s) |"
+        )
+
+
 def bench_memory() -> None:
     box = Box(console=QUIET)
     if not box.status(probe_rpc=False).running:
@@ -81,10 +115,11 @@ def bench_memory() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=("install", "up", "memory"))
+    parser.add_argument("what", choices=("install", "up", "warm", "memory"))
     args = parser.parse_args()
     print("| step | result |\n|---|---|")
-    {"install": bench_install, "up": bench_up, "memory": bench_memory}[args.what]()
+    modes = {"install": bench_install, "up": bench_up, "warm": bench_warm, "memory": bench_memory}
+    modes[args.what]()
 
 
 if __name__ == "__main__":

@@ -121,8 +121,9 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
             console.print(f"[bold red]demo stopped: manage {area}: {exc}[/]", markup=False)
             return 2
 
-    _say(console, "4. check again: the whole suite")
-    after = evaluate(info.member_cloud, clouds_yaml=clouds_yaml)
+    _say(console, "4. check again: the whole suite, with the tests that create resources")
+    # --with-resources: a secret in Barbican (scs-0116), a volume with a backup (scs-0117)
+    after = evaluate(info.member_cloud, clouds_yaml=clouds_yaml, with_resources=True)
     emit(after.findings, "text", title=f"SCS conformance of {info.member_cloud}", meta=after.meta)
     counts_after = _area_counts(after.results)
     table = Table(title="failing tests per area")
@@ -136,8 +137,8 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
     main_target, recommended = after.judged[0].verdict.targets
     if main_target.failed or main_target.aborted:
         console.print(
-            "Main targets still failing (no manager can cure them on this box: it does not run "
-            f"these services): {', '.join(main_target.failed + main_target.aborted)}",
+            "Main targets still failing (no manager cures these; other sessions' resources on "
+            f"a shared box count too): {', '.join(main_target.failed + main_target.aborted)}",
             soft_wrap=True,
         )
     if recommended.failed:

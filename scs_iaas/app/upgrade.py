@@ -74,6 +74,12 @@ def upgrade_check(opts: UpgradeOptions) -> UpgradeReport:
     if target is None:
         raise InputError("--to RELEASE is needed when the release is not detected or given")
     extra["target"] = target.label
+    from scs_iaas.upgrade.openstack import judge_target
+
+    unreleased = judge_target(target)
+    if unreleased is not None:
+        findings.append(unreleased)
+        lines.append(unreleased.reason)
     if images is not None:
         from scs_iaas.upgrade.hostos import judge_images
 
@@ -178,7 +184,8 @@ def _judge_documents(
         seen = det.cloud or det.oldest
         if seen is None:
             return [], None  # nothing detected: the caller asks for --to
-        top = len(rel.RELEASES) - 1 if seen.hi is None else seen.hi
+        # the newest candidate; "or later" stops at the newest released series
+        top = rel.index(seen.releases()[-1])
         target = _next_release(top, seen.text(), lines)
     found, plan = judge(det, target, resource=resource)
     extra["evidence"] = [e.to_dict() for e in det.evidence]

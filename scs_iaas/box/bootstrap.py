@@ -43,6 +43,15 @@ CATALOG = (
     ),
     CatalogEntry("cinderv3", "volumev3", f"http://{HOST}:{PORTS['cinder-api']}/v3/$(project_id)s"),
     CatalogEntry("neutron", "network", f"http://{HOST}:{PORTS['neutron']}"),
+    CatalogEntry("barbican", "key-manager", f"http://{HOST}:{PORTS['barbican']}"),
+    CatalogEntry("octavia", "load-balancer", f"http://{HOST}:{PORTS['octavia-api']}"),
+    # RadosGW serves Swift under /swift (account in the URL, as Keystone names it) and
+    # S3 at its root: v1 of scs-0123 probes S3 on the object-store's host, v2 wants the
+    # S3 endpoint listed as object-store-s3
+    CatalogEntry(
+        "swift", "object-store", f"http://{HOST}:{PORTS['radosgw']}/swift/v1/AUTH_$(project_id)s"
+    ),
+    CatalogEntry("s3", "object-store-s3", f"http://{HOST}:{PORTS['radosgw']}"),
 )
 INTERFACES = ("public", "internal", "admin")
 
@@ -93,16 +102,16 @@ def databases_sql(secrets: BoxSecrets) -> str:
 Step = tuple[str, list[str]]
 
 
-def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
-    """Schema syncs as independent chains (run concurrently); steps in a chain run in order.
-    Each step is (label, argv); the label, not the argv, goes into error messages."""
+def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> dict[str, list[Step]]:
+    """Schema syncs as independent chains by service (run concurrently); steps in a chain
+    run in order. Each step is (label, argv); the label, not the argv, goes into errors."""
     b = paths.bin
     ks = [str(b / "keystone-manage"), "--config-file", str(paths.conf("keystone"))]
     nova = [str(b / "nova-manage"), "--config-file", str(paths.conf("nova"))]
     owner = ["--keystone-user", "root", "--keystone-group", "root"]
     urls = [f"--bootstrap-{i}-url={KEYSTONE_URL}/" for i in ("admin", "internal", "public")]
-    return [
-        [
+    return {
+        "keystone": [
             ("keystone-manage db_sync", [*ks, "db_sync"]),
             ("keystone-manage fernet_setup", [*ks, "fernet_setup", *owner]),
             ("keystone-manage credential_setup", [*ks, "credential_setup", *owner]),
@@ -117,7 +126,7 @@ def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
                 ],
             ),
         ],
-        [
+        "nova": [
             ("nova-manage api_db sync", [*nova, "api_db", "sync"]),
             (
                 "nova-manage cell_v2 map_cell0",
@@ -145,7 +154,7 @@ def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
             ),
             ("nova-manage db sync", [*nova, "db", "sync"]),
         ],
-        [
+        "neutron": [
             (
                 "neutron-db-manage upgrade heads",
                 [
@@ -157,7 +166,7 @@ def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
                 ],
             )
         ],
-        [
+        "cinder": [
             (
                 "cinder-manage db sync",
                 [
@@ -169,7 +178,7 @@ def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
                 ],
             )
         ],
-        [
+        "glance": [
             (
                 "glance-manage db_sync",
                 [
@@ -180,7 +189,7 @@ def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
                 ],
             )
         ],
-        [
+        "placement": [
             (
                 "placement-manage db sync",
                 [
@@ -192,20 +201,65 @@ def sync_steps(paths: BoxPaths, secrets: BoxSecrets) -> list[list[Step]]:
                 ],
             )
         ],
-    ]
+        "barbican": [
+            (
+                "barbican-manage db upgrade",
+                [
+                    str(b / "barbican-manage"),
+                    "db",
+                    "upgrade",
+                    "--db-url",
+                    db_url(secrets, "barbican"),
+                ],
+            )
+        ],
+        "octavia": [
+            (
+                "octavia-db-manage upgrade head",
+                [
+                    str(b / "octavia-db-manage"),
+                    "--config-file",
+                    str(paths.conf("octavia")),
+                    "upgrade",
+                    "head",
+                ],
+            )
+        ],
+    }
 
 
-def sync_databases(paths: BoxPaths, secrets: BoxSecrets, env: dict[str, str]) -> None:
-    """Run every schema sync, two chains at a time (2 cores; each step is mostly imports)."""
+def synced(paths: BoxPaths) -> set[str]:
+    """The services whose schemas are synced (one name a line in the stamp; a stamp of
+    a box made before it listed names, ``ok``, means the six core services)."""
+    try:
+        names = set(paths.db_stamp.read_text().split())
+    except FileNotFoundError:
+        return set()
+    if "ok" in names:
+        names = (names - {"ok"}) | {"keystone", "nova", "neutron", "cinder", "glance", "placement"}
+    return names
+
+
+def sync_databases(paths: BoxPaths, secrets: BoxSecrets, env: dict[str, str]) -> list[str]:
+    """Run the schema syncs not yet done, three chains at a time (2 cores; each step is
+    mostly imports); record each finished service in the stamp. Returns what ran."""
     log = paths.logfile("db-sync")
+    done = synced(paths)
+    todo = {name: c for name, c in sync_steps(paths, secrets).items() if name not in done}
 
     def chain(steps: list[Step]) -> None:
         for label, argv in steps:
             run_logged(argv, log, label, env)
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        for future in [pool.submit(chain, c) for c in sync_steps(paths, secrets)]:
-            future.result()
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            futures = {name: pool.submit(chain, c) for name, c in todo.items()}
+            for name, future in futures.items():
+                future.result()
+                done.add(name)
+    finally:
+        paths.db_stamp.write_text("".join(f"{name}\n" for name in sorted(done)))
+    return sorted(todo)
 
 
 def register(conn: Any, secrets: BoxSecrets) -> None:
@@ -233,15 +287,17 @@ def register(conn: Any, secrets: BoxSecrets) -> None:
             )
         return idc.update_user(found, password=password)
 
-    for name in SERVICE_USERS:
+    def service_user(name: str) -> None:
         svc_user = user(name, secrets.service, service_project)
         for role_name in ("admin", "service"):
             idc.assign_project_role_to_user(service_project, svc_user, roles[role_name])
-    member = user(MEMBER_USER, secrets.member, member_project)
-    # the SCS suite refuses admin credentials: this user has the member role only
-    idc.assign_project_role_to_user(member_project, member, roles["member"])
 
-    for entry in CATALOG:
+    def member_user() -> None:
+        member = user(MEMBER_USER, secrets.member, member_project)
+        # the SCS suite refuses admin credentials: this user has the member role only
+        idc.assign_project_role_to_user(member_project, member, roles["member"])
+
+    def catalog(entry: CatalogEntry) -> None:
         service = idc.find_service(entry.name)
         if service is None:
             service = idc.create_service(name=entry.name, type=entry.type)
@@ -251,3 +307,12 @@ def register(conn: Any, secrets: BoxSecrets) -> None:
                 idc.create_endpoint(
                     service_id=service.id, interface=interface, url=entry.url, region_id=REGION
                 )
+
+    # about 100 requests, each independent of the others: as many at once as Keystone has
+    # threads (a start waits on this, and Keystone answers slowly while the APIs import)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [pool.submit(service_user, name) for name in SERVICE_USERS]
+        jobs.append(pool.submit(member_user))
+        jobs += [pool.submit(catalog, entry) for entry in CATALOG]
+        for job in jobs:
+            job.result()

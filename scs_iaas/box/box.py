@@ -30,7 +30,7 @@ from typing import Any
 import psutil
 from rich.console import Console
 
-from scs_iaas.box import bootstrap, config, install, procs
+from scs_iaas.box import bootstrap, ceph, config, install, pki, procs
 from scs_iaas.box.layout import (
     ADMIN_CLOUD,
     HOST,
@@ -40,7 +40,14 @@ from scs_iaas.box.layout import (
     default_home,
 )
 from scs_iaas.box.secrets import BoxSecrets, load_or_create, write_private
-from scs_iaas.box.services import Service, Stage, python_env, services
+from scs_iaas.box.services import (
+    ALL_GROUPS,
+    GROUPS,
+    Service,
+    Stage,
+    python_env,
+    services,
+)
 from scs_iaas.box.volume import VolumeSupport, volume_support
 from scs_iaas.errors import ScsIaasError
 
@@ -80,6 +87,8 @@ class BoxStatus:
     home: Path
     services: tuple[ServiceState, ...]
     volume: str
+    #: optional service groups left out by ``up --services``
+    left_out: tuple[str, ...] = ()
 
     @property
     def running(self) -> bool:
@@ -149,8 +158,18 @@ class Box:
             self._volume = volume_support()
         return self._volume
 
+    @property
+    def groups(self) -> frozenset[str]:
+        """The optional service groups this box runs: the last ``up --services`` choice,
+        all of them when none was made."""
+        try:
+            names = set(self.paths.selection.read_text().split())
+        except FileNotFoundError:
+            return ALL_GROUPS
+        return frozenset(names & ALL_GROUPS)
+
     def services(self) -> list[Service]:
-        return services(self.paths, with_volume=self.volume.driver is not None)
+        return services(self.paths, with_volume=self.volume.driver is not None, groups=self.groups)
 
     def info(self) -> BoxInfo:
         return BoxInfo(self.paths.clouds_yaml, volume_unavailable=self.volume.reason)
@@ -158,7 +177,10 @@ class Box:
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
         log = self.paths.logfile("install")
-        missing = install.missing_apt_packages(install.APT_PACKAGES | self.volume.apt_packages)
+        wanted = install.APT_PACKAGES | self.volume.apt_packages
+        if "object-store" in self.groups:
+            wanted |= ceph.APT_PACKAGES
+        missing = install.missing_apt_packages(wanted)
         if missing:
             with self._step(f"apt-get install {' '.join(missing)}"):
                 install.apt_install(missing, log)
@@ -168,10 +190,18 @@ class Box:
                 install.install_venv(self.paths, log)
         return install.InstallResult(tuple(missing), fresh)
 
-    def up(self) -> BoxInfo:
+    def up(self, groups: frozenset[str] | None = None) -> BoxInfo:
+        """Start the box. ``groups``: the optional service groups to run (None: those of
+        the last start, all on the first); a running box with other groups restarts."""
         t0 = time.monotonic()
         self.paths.home.mkdir(parents=True, exist_ok=True)
         with self.lock():
+            if groups is not None and groups != self.groups:
+                if not self.status(probe_rpc=False).stopped:
+                    self.console.print("other service groups wanted: stopping the box first")
+                    self._down()
+                self.paths.data.mkdir(parents=True, exist_ok=True)
+                self.paths.selection.write_text("".join(f"{g}\n" for g in sorted(groups)))
             current = self.status(probe_rpc=False)
             if current.all_alive and self._answers_soon(current, ANSWER_GRACE):
                 self.console.print(f"box already running ({self.home})")
@@ -225,7 +255,8 @@ class Box:
             volume = f"cinder-volume: {self.volume.describe} (share {share})"
         else:
             volume = f"cinder-volume not run: {self.volume.reason}"
-        return BoxStatus(self.home, tuple(states), volume)
+        left_out = tuple(sorted(set(GROUPS) - self.groups))
+        return BoxStatus(self.home, tuple(states), volume, left_out)
 
     def memory(self) -> tuple[int, int]:
         """(RSS, PSS) in bytes of every process the box started, directly or through the
@@ -307,7 +338,13 @@ class Box:
             pidfile = self.paths.pidfile(svc.name)
             if pidfile.exists() and procs.process_of(procs.read_pidfile(pidfile)) is None:
                 pidfile.unlink()
+        # the ports of the groups left out may belong to something else meanwhile
+        unused = {name for group in set(GROUPS) - self.groups for name in GROUPS[group]}
+        if "ceph-mon" in unused:
+            unused.add("ceph-mon-v1")
         for name, port in PORTS.items():
+            if name in unused:
+                continue
             holders = procs.listeners(port)
             ours = [p for p in holders if procs.owned_by(p, self.home)]
             if ours:
@@ -328,17 +365,24 @@ class Box:
         p = self.paths
         for d in (p.etc, p.log, p.run, p.data):
             d.mkdir(parents=True, exist_ok=True)
-        for svc in self.services():
-            procs.rotate(p.logfile(svc.name))
+        # the setup logs too: the Ceph CLI appends to ceph-client.log on every call
+        for name in [svc.name for svc in self.services()] + ["ceph-setup", "ceph-client"]:
+            procs.rotate(p.logfile(name))
         os.chmod(p.home, 0o700)
         for sub in ("glance/images", "glance/staging", "glance/tasks", "glance/locks"):
             (p.data / sub).mkdir(parents=True, exist_ok=True)
         for sub in ("nova/instances", "nova/locks", "cinder/locks", "cinder/backups"):
             (p.data / sub).mkdir(parents=True, exist_ok=True)
-        for sub in ("neutron/locks", "keystone", "placement", "rabbitmq"):
+        for sub in ("neutron/locks", "keystone", "placement", "rabbitmq", "octavia/locks"):
             (p.data / sub).mkdir(parents=True, exist_ok=True)
         for path, sections in config.all_configs(p, secrets, self.volume.driver).items():
             write_private(path, config.render_ini(sections))
+        certs = config.octavia_certs(p)
+        pki.make_ca(certs / "ca.pem", certs / "ca.key")
+        if "object-store" in self.groups:
+            (p.run / "ceph").mkdir(parents=True, exist_ok=True)
+            conf = config.ceph_conf(p, secrets, ceph.fsid(p))
+            write_private(ceph.conf_path(p), config.render_ini(conf))
         # paste pipelines are the services' own files, shipped in the venv
         site_etc = p.venv / "etc"
         for service, name in (
@@ -346,6 +390,8 @@ class Box:
             ("glance", "glance-api-paste.ini"),
             ("cinder", "api-paste.ini"),
             ("neutron", "api-paste.ini"),
+            ("barbican", "barbican-api-paste.ini"),
+            ("cinder", "resource_filters.json"),
         ):
             shutil.copyfile(site_etc / service / name, p.conf(service, name))
         rabbit_etc = p.etc / "rabbitmq"
@@ -444,18 +490,28 @@ class Box:
 
         # infrastructure: epmd first (the broker registers with it); the APIs need only
         # MariaDB, so they start while RabbitMQ boots
+        env = python_env(p)
+        osd = [svc for svc in by_stage[Stage.INFRA] if svc.name == "ceph-osd"]
         for svc in by_stage[Stage.INFRA]:
-            start(svc)
+            if svc.name == "ceph-mon" and not ceph.mon_made(p):
+                with self._step("Ceph monitor store (first start)"):
+                    ceph.make_mon(p, env)
+            if svc not in osd:  # the OSD registers with a running monitor
+                start(svc)
             if svc.name == "epmd":
                 wait("epmd", lambda: procs.port_open(PORTS["epmd"]))
+        if osd:
+            wait("ceph-mon", lambda: procs.port_open(PORTS["ceph-mon"]))
+            if not ceph.osd_made(p):
+                with self._step("Ceph OSD (first start, BlueStore on a sparse file)"):
+                    ceph.make_osd(p, env)
+            start(osd[0])
         wait("mariadb", lambda: p.mariadb_socket.exists() and procs.port_open(PORTS["mariadb"]))
         bootstrap.mariadb_sql(p, bootstrap.databases_sql(secrets))
-        env = python_env(p)
         first_start = not p.db_stamp.exists()
-        if first_start:
+        if set(bootstrap.sync_steps(p, secrets)) - bootstrap.synced(p):
             with self._step("database schemas (first start, about 20 s)"):
                 bootstrap.sync_databases(p, secrets, env)
-            p.db_stamp.write_text("ok\n")
 
         for svc in by_stage[Stage.APIS]:
             start(svc)
@@ -483,7 +539,9 @@ class Box:
         for svc in by_stage[Stage.WORKERS]:
             if svc not in held:
                 start(svc)
-        for svc in by_stage[Stage.APIS]:
+        for svc in by_stage[Stage.EXTRAS]:
+            start(svc)
+        for svc in by_stage[Stage.APIS] + by_stage[Stage.EXTRAS]:
             if svc.probe_url and svc.name not in ("keystone", "placement"):
                 wait(svc.name, functools.partial(http_answers, svc.probe_url))
         admin = connect(p.clouds_yaml, ADMIN_CLOUD)
@@ -494,6 +552,8 @@ class Box:
         wait("nova-compute", lambda: self._compute_ready(admin, since), COMPUTE_TIMEOUT)
         if self.volume.driver:
             wait("cinder-volume", lambda: _volume_up(admin, since), COMPUTE_TIMEOUT)
+        for svc in by_stage[Stage.LATE]:
+            start(svc)
         for name, (svc, _proc, _t) in started.items():
             if procs.process_of(procs.read_pidfile(p.pidfile(name))) is None:
                 self._died(svc)
@@ -574,8 +634,9 @@ class Box:
                     batch.append((svc, proc))
                 pidfile.unlink(missing_ok=True)
             if stage is Stage.INFRA:
-                # the broker and the database before epmd, which they are registered with
-                batch.sort(key=lambda item: item[0].name == "epmd")
+                # the broker and the database before epmd, which they are registered with;
+                # the Ceph OSD before its monitor
+                batch.sort(key=lambda item: (item[0].name == "epmd", item[0].name == "ceph-mon"))
                 for svc, proc in batch:
                     self._stop([(svc, proc)])
             elif batch:

@@ -31,7 +31,7 @@ Ini = dict[str, dict[str, str]]
 #: Host name every service registers under (nova-compute, cinder-volume).
 SERVICE_HOST = "box"
 #: Users the box creates besides Keystone's bootstrap admin.
-SERVICE_USERS = ("nova", "placement", "glance", "cinder", "neutron")
+SERVICE_USERS = ("nova", "placement", "glance", "cinder", "neutron", "barbican", "octavia", "rgw")
 MEMBER_USER = "member"
 MEMBER_PROJECT = "member-project"
 #: Volume backend name of cinder-volume (also the volume type extra spec that selects it).
@@ -112,6 +112,9 @@ def keystone_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
         "fernet_tokens": {"key_repository": str(keys / "fernet-keys")},
         "fernet_receipts": {"key_repository": str(keys / "fernet-keys")},
         "credential": {"key_repository": str(keys / "credential-keys")},
+        # bcrypt's cheapest cost (the default 12 takes ~0.25 s of CPU per login): every
+        # service logs in as it starts, and a loopback test cloud holds no real passwords
+        "identity": {"password_hash_rounds": "4"},
     }
 
 
@@ -223,6 +226,9 @@ def cinder_conf(paths: BoxPaths, secrets: BoxSecrets, volume_driver: str | None)
             "my_ip": HOST,
             "host": SERVICE_HOST,
             "osapi_volume_workers": "1",
+            # the API filters a default Cinder allows (GET /volumes/detail?name=…); without
+            # the file Cinder rejects every filter as invalid
+            "resource_query_filters_file": str(paths.conf("cinder", "resource_filters.json")),
         }
     )
     ini: Ini = {
@@ -298,8 +304,168 @@ def neutron_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
     }
 
 
+#: New policy defaults (member may use its project's resources), as a 2026.2 deployment
+#: has them; Barbican's deprecated legacy rules would want a ``creator`` role instead.
+POLICY = {"enforce_new_defaults": "true", "enforce_scope": "true"}
+
+
+def barbican_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
+    """Barbican API with the simple-crypto plugin: secrets are encrypted with a KEK from
+    the box's secrets and stored in Barbican's own database. No worker or listener: the
+    secret API is synchronous (orders, which need barbican-worker, are not offered)."""
+    default = _common(paths, "barbican")
+    del default["state_path"]
+    default.update(
+        {
+            "host_href": f"http://{HOST}:{PORTS['barbican']}",
+            "sql_connection": db_url(secrets, "barbican"),
+            "db_auto_create": "false",
+        }
+    )
+    return {
+        "DEFAULT": default,
+        "database": {"connection": db_url(secrets, "barbican")},
+        "secretstore": {"enabled_secretstore_plugins": "store_crypto"},
+        "crypto": {"enabled_crypto_plugins": "simple_crypto"},
+        "simple_crypto_plugin": {"kek": secrets.kek},
+        "oslo_policy": dict(POLICY),
+        "oslo_messaging_notifications": {"driver": "noop"},
+        "keystone_authtoken": _authtoken(secrets, "barbican"),
+    }
+
+
+def octavia_certs(paths: BoxPaths) -> Path:
+    return paths.etc / "octavia" / "certs"
+
+
+def octavia_conf(paths: BoxPaths, secrets: BoxSecrets) -> Ini:
+    """Octavia API, worker and housekeeping. The amphora provider runs its real
+    controller flows with Octavia's no-op amphora, compute, network, image and volume
+    drivers: nothing is booted or plugged, yet load balancers, listeners and pools go
+    through the same state machine and reach ACTIVE (Octavia's ``noop_driver`` provider
+    would leave them PENDING_CREATE: it reports no status back)."""
+    data = paths.data / "octavia"
+    certs = octavia_certs(paths)
+    default = _common(paths, "octavia")
+    default["transport_url"] = transport_url()
+    return {
+        "DEFAULT": default,
+        "api_settings": {
+            "auth_strategy": "keystone",
+            "default_provider_driver": "amphora",
+            "enabled_provider_drivers": "amphora:The Octavia amphora driver (no-op data plane)",
+        },
+        "database": {"connection": db_url(secrets, "octavia")},
+        "controller_worker": {
+            "workers": "1",
+            "loadbalancer_topology": "SINGLE",
+            "amphora_driver": "amphora_noop_driver",
+            "compute_driver": "compute_noop_driver",
+            "network_driver": "network_noop_driver",
+            "image_driver": "image_noop_driver",
+            "volume_driver": "volume_noop_driver",
+            "amp_boot_network_list": "00000000-0000-0000-0000-000000000000",
+            "amp_image_tag": "amphora",
+            # the compute flow reads it into the (no-op) amphora's config drive
+            "client_ca": str(certs / "ca.pem"),
+        },
+        "task_flow": {"jobboard_enabled": "false"},
+        "certificates": {
+            "cert_generator": "local_cert_generator",
+            "ca_certificate": str(certs / "ca.pem"),
+            "ca_private_key": str(certs / "ca.key"),
+        },
+        "driver_agent": {
+            "status_socket_path": str(paths.run / "octavia-status.sock"),
+            "stats_socket_path": str(paths.run / "octavia-stats.sock"),
+            "get_socket_path": str(paths.run / "octavia-get.sock"),
+        },
+        "house_keeping": {"cleanup_interval": "60"},
+        "oslo_policy": dict(POLICY),
+        "oslo_concurrency": {"lock_path": str(data / "locks")},
+        "oslo_messaging_rabbit": dict(RABBIT),
+        "keystone_authtoken": _authtoken(secrets, "octavia"),
+        "service_auth": _service_auth(secrets, "octavia"),
+    }
+
+
+#: The Ceph identity RadosGW runs as (``client.<RGW_NAME>``).
+RGW_NAME = "rgw.box"
+
+
+def ceph_conf(paths: BoxPaths, secrets: BoxSecrets, fsid: str) -> Ini:
+    """A one-node Ceph for RadosGW: one monitor and one BlueStore OSD on a sparse file in
+    the box home, pools of size 1, no manager (pools and objects need none). RadosGW
+    serves S3 and Swift on one port and asks Keystone for tokens and EC2 credentials,
+    so the member's EC2 credentials are its S3 keys."""
+    ceph = paths.ceph
+    mon = f"[v2:{HOST}:{PORTS['ceph-mon']},v1:{HOST}:{PORTS['ceph-mon-v1']}]"
+    daemon_log = {"log_to_file": "false", "log_to_stderr": "true", "err_to_stderr": "true"}
+    return {
+        "global": {
+            "fsid": fsid,
+            "mon_host": mon,
+            "mon_initial_members": "a",
+            "public_network": f"{HOST}/8",
+            "ms_bind_ipv6": "false",
+            "auth_cluster_required": "cephx",
+            "auth_service_required": "cephx",
+            "auth_client_required": "cephx",
+            "keyring": str(ceph / "keyring"),
+            "run_dir": str(paths.run / "ceph"),
+            "admin_socket": str(paths.run / "ceph" / "$name.asok"),
+            "log_file": str(paths.log / "ceph-client.log"),
+            "osd_pool_default_size": "1",
+            "osd_pool_default_min_size": "1",
+            "osd_pool_default_pg_num": "8",
+            "osd_pool_default_pgp_num": "8",
+            "osd_pool_default_pg_autoscale_mode": "off",
+            "osd_crush_chooseleaf_type": "0",
+            "mon_allow_pool_size_one": "true",
+            "mon_warn_on_pool_no_redundancy": "false",
+        },
+        "mon": {
+            "mon_data": str(ceph / "mon"),
+            "mon_data_avail_warn": "1",
+            "mon_data_avail_crit": "0",
+            **daemon_log,
+        },
+        "osd": {
+            "osd_data": str(ceph / "osd"),
+            "osd_objectstore": "bluestore",
+            "bluestore_block_path": str(ceph / "osd.block"),
+            "bluestore_block_create": "true",
+            # sparse: only what is written takes disk space
+            "bluestore_block_size": str(4 * 2**30),
+            "bluestore_fsck_on_mkfs": "false",
+            # the smallest cache BlueStore autotunes to; the default wants 4 GiB
+            "osd_memory_target": str(512 * 2**20),
+            "osd_max_object_name_len": "460",
+            "osd_max_object_namespace_len": "64",
+            **daemon_log,
+        },
+        f"client.{RGW_NAME}": {
+            "rgw_data": str(ceph / "rgw"),
+            "rgw_frontends": f"beast endpoint={HOST}:{PORTS['radosgw']}",
+            "rgw_enable_apis": "s3, swift, swift_auth, admin",
+            "rgw_swift_account_in_url": "true",
+            "rgw_thread_pool_size": "16",
+            "rgw_keystone_url": f"http://{HOST}:{PORTS['keystone']}",
+            "rgw_keystone_api_version": "3",
+            "rgw_keystone_admin_user": "rgw",
+            "rgw_keystone_admin_password": secrets.service,
+            "rgw_keystone_admin_project": "service",
+            "rgw_keystone_admin_domain": "Default",
+            "rgw_keystone_accepted_roles": "member, admin",
+            "rgw_keystone_implicit_tenants": "true",
+            "rgw_s3_auth_use_keystone": "true",
+            **daemon_log,
+        },
+    }
+
+
 def all_configs(paths: BoxPaths, secrets: BoxSecrets, volume_driver: str | None) -> dict[Path, Ini]:
-    """Every INI file the box writes, by path."""
+    """Every INI file of the OpenStack services, by path (Ceph's needs the cluster id)."""
     return {
         paths.conf("keystone"): keystone_conf(paths, secrets),
         paths.conf("placement"): placement_conf(paths, secrets),
@@ -307,6 +473,8 @@ def all_configs(paths: BoxPaths, secrets: BoxSecrets, volume_driver: str | None)
         paths.conf("nova"): nova_conf(paths, secrets),
         paths.conf("cinder"): cinder_conf(paths, secrets, volume_driver),
         paths.conf("neutron"): neutron_conf(paths, secrets),
+        paths.conf("barbican"): barbican_conf(paths, secrets),
+        paths.conf("octavia"): octavia_conf(paths, secrets),
     }
 
 

@@ -1,4 +1,4 @@
-"""Install what the box runs: Debian packages (MariaDB, RabbitMQ, acl, NFS tools) and the OpenStack
+"""Install what the box runs: Debian packages (MariaDB, RabbitMQ, acl, NFS tools, Ceph) and the OpenStack
 services in a venv of their own under the box home, pinned by the constraints shipped
 with scs-iaas. Idempotent and fast when nothing changed: a stamp keyed on the hash of
 the constraints and the package list makes a second install a no-op.
@@ -28,6 +28,8 @@ PIP_PACKAGES = (
     "openstack-placement==16.0.0",
     "cinder==29.0.0",
     "neutron==29.0.0",
+    "barbican==23.0.0",
+    "octavia==19.0.0",
     "PyMySQL",
     "uwsgi",
 )

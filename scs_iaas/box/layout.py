@@ -26,6 +26,12 @@ PORTS: dict[str, int] = {
     "epmd": 4369,
     "rabbitmq-dist": 25672,
     "mariadb": 3306,
+    "barbican": 9311,
+    "octavia-api": 9876,
+    "radosgw": 8080,
+    # not Ceph's default ports (3300/6789): a test cluster of the upgrade check uses those
+    "ceph-mon": 3301,
+    "ceph-mon-v1": 6790,
 }
 
 KEYSTONE_URL = f"http://{HOST}:{PORTS['keystone']}/v3"
@@ -44,6 +50,8 @@ DATABASES = (
     "nova_cell1",
     "cinder",
     "neutron",
+    "barbican",
+    "octavia",
 )
 
 HOME_ENV = "SCS_IAAS_BOX_HOME"
@@ -108,6 +116,16 @@ class BoxPaths:
     @property
     def catalog_stamp(self) -> Path:
         return self.data / ".catalog"
+
+    @property
+    def selection(self) -> Path:
+        """The optional service groups the last ``up --services`` chose (absent: all)."""
+        return self.data / ".services"
+
+    @property
+    def ceph(self) -> Path:
+        """The single-node Ceph cluster behind the object store: mon and OSD data."""
+        return self.data / "ceph"
 
     @property
     def mariadb_datadir(self) -> Path:

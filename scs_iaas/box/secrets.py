@@ -6,6 +6,7 @@ nowhere else: no progress line or error message prints them.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -18,20 +19,28 @@ from scs_iaas.errors import ScsIaasError
 @dataclass(frozen=True)
 class BoxSecrets:
     """admin: Keystone admin; member: the non-admin user; service: every service user;
-    database: the MariaDB account the services use."""
+    database: the MariaDB account the services use; kek: Barbican's key-encryption key
+    (simple-crypto plugin: a Fernet key, url-safe base64 of 32 random bytes)."""
 
     admin: str
     member: str
     service: str
     database: str
+    kek: str
 
     def __repr__(self) -> str:  # never show the values, not even in a traceback
         return "BoxSecrets(***)"
 
     @classmethod
     def generate(cls) -> BoxSecrets:
-        # token_urlsafe: only [A-Za-z0-9_-], safe inside database URLs and YAML
-        return cls(**{f.name: secrets.token_urlsafe(24) for f in fields(cls)})
+        return cls(**{f.name: _new(f.name) for f in fields(cls)})
+
+
+def _new(name: str) -> str:
+    if name == "kek":
+        return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    # token_urlsafe: only [A-Za-z0-9_-], safe inside database URLs and YAML
+    return secrets.token_urlsafe(24)
 
 
 def write_private(path: Path, text: str) -> None:
@@ -46,12 +55,18 @@ def write_private(path: Path, text: str) -> None:
 
 
 def load_or_create(path: Path) -> BoxSecrets:
-    """The secrets stored at ``path``; generated and stored on first use."""
+    """The secrets stored at ``path``; generated and stored on first use. A secret the
+    stored file lacks (a box made before that service existed) is generated and added."""
     if path.exists():
         try:
             data = json.loads(path.read_text())
-            return BoxSecrets(**{f.name: str(data[f.name]) for f in fields(BoxSecrets)})
-        except (ValueError, KeyError, TypeError) as exc:
+            missing = [f.name for f in fields(BoxSecrets) if f.name not in data]
+            data.update({name: _new(name) for name in missing})
+            loaded = BoxSecrets(**{f.name: str(data[f.name]) for f in fields(BoxSecrets)})
+            if missing:
+                write_private(path, json.dumps(asdict(loaded), indent=1) + "\n")
+            return loaded
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ScsIaasError(
                 f"{path}: unreadable box secrets ({type(exc).__name__}); "
                 "run 'scs-iaas box wipe' to start over"

@@ -4,13 +4,65 @@ and how to tell that it answers. Pure: building the table touches no file."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
 from scs_iaas.box.layout import HOST, PORTS, BoxPaths
 
 RABBITMQ_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
+
+
+#: Optional service groups (``box up --services``) and the processes of each; every
+#: other process is the core and always runs.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "key-manager": ("barbican",),
+    "load-balancer": ("octavia-api", "octavia-worker", "octavia-housekeeping"),
+    "object-store": ("ceph-mon", "ceph-osd", "radosgw"),
+}
+ALL_GROUPS = frozenset(GROUPS)
+
+#: What backs each process, for ``box status`` and the README.
+BACKING: dict[str, str] = {
+    "epmd": "Erlang port mapper (Debian rabbitmq-server)",
+    "mariadb": "MariaDB (Debian): one database per service",
+    "rabbitmq": "RabbitMQ (Debian): RPC of Nova, Cinder and Octavia",
+    "keystone": "Keystone (PyPI) under uWSGI: identity, catalog, EC2 credentials",
+    "placement": "Placement (PyPI) under uWSGI",
+    "glance": "Glance (PyPI) under uWSGI: file store",
+    "nova-api": "Nova API (PyPI) under uWSGI",
+    "cinder-api": "Cinder API (PyPI) under uWSGI",
+    "neutron": "Neutron server (PyPI) under uWSGI: ML2, no agents",
+    "nova-conductor": "Nova conductor",
+    "nova-scheduler": "Nova scheduler",
+    "cinder-scheduler": "Cinder scheduler",
+    "cinder-volume": "Cinder volume: NFS driver on a directory of the box home",
+    "cinder-backup": "Cinder backup: POSIX driver on a directory of the box home",
+    "nova-compute": "Nova compute: fake virt driver (no VMs)",
+    "barbican": "Barbican API (PyPI) under uWSGI: simple-crypto plugin, own database",
+    "octavia-api": "Octavia API (PyPI) under uWSGI: amphora provider, no-op data plane",
+    "octavia-worker": "Octavia controller worker: no-op amphora, compute and network drivers",
+    "octavia-housekeeping": "Octavia housekeeping: purges deleted objects",
+    "ceph-mon": "Ceph monitor (Debian, Pacific): one-node cluster for RadosGW",
+    "ceph-osd": "Ceph OSD (Debian): BlueStore on a sparse file in the box home",
+    "radosgw": "Ceph RadosGW (Debian): S3 and Swift APIs, Keystone auth and EC2 credentials",
+}
+
+
+def parse_groups(text: str) -> frozenset[str]:
+    """``--services`` value: a comma-separated list of groups, ``all`` or ``none``."""
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    if names == {"all"}:
+        return ALL_GROUPS
+    if names in ({"none"}, set()):
+        return frozenset()
+    unknown = sorted(names - ALL_GROUPS)
+    if unknown:
+        raise ValueError(
+            f"unknown service group {', '.join(unknown)} (known: {', '.join(sorted(GROUPS))}, "
+            "all, none)"
+        )
+    return frozenset(names)
 
 
 class Stage(Enum):
@@ -21,6 +73,11 @@ class Stage(Enum):
     INFRA = 1
     APIS = 2
     WORKERS = 3
+    #: Barbican and Octavia: started once the core's workers run, so their imports do not
+    #: slow Keystone and Placement, which the core's start waits on; waited for like the APIs
+    EXTRAS = 4
+    #: started once everything else answers; nothing waits for it (periodic jobs only)
+    LATE = 5
 
 
 @dataclass(frozen=True)
@@ -46,8 +103,10 @@ def _system_binary(name: str, fallback: str) -> str:
 
 def _uwsgi(paths: BoxPaths, name: str, module: str, env: dict[str, str], *extra: str) -> Service:
     """An API under uWSGI: one process, four threads, loopback only. ``Connection:
-    close`` because keystoneauth reuses pooled sockets that uWSGI has already closed."""
+    close`` because keystoneauth reuses pooled sockets that uWSGI has already closed.
+    ``module`` is a Python module, or ``config:<file>``: a paste pipeline to load."""
     port = PORTS[name]
+    app = ("--paste", module) if module.startswith("config:") else ("--module", module)
     argv = (
         str(paths.bin / "uwsgi"),
         "--http-socket",
@@ -56,8 +115,7 @@ def _uwsgi(paths: BoxPaths, name: str, module: str, env: dict[str, str], *extra:
         "Connection: close",
         "--virtualenv",
         str(paths.venv),
-        "--module",
-        module,
+        *app,
         "--master",
         "--processes",
         "1",
@@ -137,7 +195,66 @@ def mariadb_argv(paths: BoxPaths) -> tuple[str, ...]:
     )
 
 
-def services(paths: BoxPaths, with_volume: bool) -> list[Service]:
+def ceph_argv(paths: BoxPaths, daemon: str, *args: str) -> tuple[str, ...]:
+    """A Ceph daemon in the foreground (``-f``: the pid we record is the daemon's)."""
+    conf = paths.etc / "ceph" / "ceph.conf"
+    return (_system_binary(daemon, f"/usr/bin/{daemon}"), "-f", "-c", str(conf), *args)
+
+
+def optional_services(paths: BoxPaths, groups: frozenset[str]) -> list[Service]:
+    """The processes of the chosen optional groups."""
+    py = python_env(paths)
+    etc = paths.etc
+    octavia_conf = paths.conf("octavia")
+    result: list[Service] = []
+    if "object-store" in groups:
+        result += [
+            Service(
+                "ceph-mon",
+                ceph_argv(paths, "ceph-mon", "-i", "a"),
+                Stage.INFRA,
+                port=PORTS["ceph-mon"],
+                env=py,
+            ),
+            Service("ceph-osd", ceph_argv(paths, "ceph-osd", "-i", "0"), Stage.INFRA, env=py),
+            Service(
+                "radosgw",
+                ceph_argv(paths, "radosgw", "-n", "client.rgw.box"),
+                Stage.APIS,
+                port=PORTS["radosgw"],
+                probe_url=f"http://{HOST}:{PORTS['radosgw']}/",
+                env=py,
+            ),
+        ]
+    if "key-manager" in groups:
+        # Barbican reads its config from the default places only (~/barbican.conf among
+        # them), and its WSGI module a fixed /etc path: HOME and the paste file say where
+        barbican = _uwsgi(
+            paths,
+            "barbican",
+            f"config:{paths.conf('barbican', 'barbican-api-paste.ini')}",
+            py | {"HOME": str(etc / "barbican")},
+        )
+        result.append(replace(barbican, stage=Stage.EXTRAS))
+    if "load-balancer" in groups:
+        api = _uwsgi(
+            paths,
+            "octavia-api",
+            "octavia.wsgi.api:application",
+            py,
+            "--pyargv",
+            f"--config-file {octavia_conf}",
+        )
+        worker = _with_env(_daemon(paths, "octavia-worker", octavia_conf), py)
+        result += [replace(api, stage=Stage.EXTRAS), replace(worker, stage=Stage.EXTRAS)]
+        housekeeping = _with_env(_daemon(paths, "octavia-housekeeping", octavia_conf), py)
+        result.append(replace(housekeeping, stage=Stage.LATE))
+    return result
+
+
+def services(
+    paths: BoxPaths, with_volume: bool, groups: frozenset[str] = ALL_GROUPS
+) -> list[Service]:
     """Every process of the box in start order (``down`` stops them in reverse)."""
     py = python_env(paths)
     etc = paths.etc
@@ -224,7 +341,9 @@ def services(paths: BoxPaths, with_volume: bool) -> list[Service]:
         result.append(_with_env(_daemon(paths, "cinder-volume", paths.conf("cinder")), py))
         result.append(_with_env(_daemon(paths, "cinder-backup", paths.conf("cinder")), py))
     result.append(_with_env(_daemon(paths, "nova-compute", paths.conf("nova")), py))
-    return result
+    # each stage keeps its order: the optional ones follow the core in their stage
+    extra = optional_services(paths, groups)
+    return sorted(result + extra, key=lambda svc: svc.stage.value)
 
 
 def _with_env(service: Service, env: dict[str, str]) -> Service:

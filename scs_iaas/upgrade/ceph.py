@@ -259,11 +259,10 @@ def _blockers(state: CephState, target: rel.CephRelease) -> list[Finding]:
         if not hit:
             continue
         seen.add(b.kind)
-        unsure = "" if b.sure else " (unsure fact)"
         out.append(
             T.CEPH_BLOCKERS.finding(
                 Status.FAIL if b.fatal else Status.WARN,
-                f"{b.reason}{unsure}: {', '.join(hit)}",
+                f"{b.reason}: {', '.join(hit)}",
                 fix=b.fix,
                 blocker=b.kind,
                 target=target.name,

@@ -93,27 +93,25 @@ def judge_host(host: HostOS, target: rel.Release, *, resource: str = "host") -> 
         return finding(Status.SKIP, f"no host OS data for {target.label}")
     me = f"{host.id} {host.version_id}"
     tested = ", ".join(_nice(e) for e in support.tested)
-    unsure = "" if support.sure else " (table entry unsure)"
     name = _nice(me)
     if me in support.tested:
-        return finding(Status.PASS, f"{name} is a tested runtime of {target.label}{unsure}")
+        return finding(Status.PASS, f"{name} is a tested runtime of {target.label}")
     if me in support.upgrade:
         return finding(
             Status.WARN,
-            f"{name} is kept in {target.label} only for the upgrade (tested: {tested}){unsure}",
+            f"{name} is kept in {target.label} only for the upgrade (tested: {tested})",
             f"move the host to {_nice(_newest(support.tested, host.id) or support.tested[0])} "
             "before the next step",
         )
     if me in support.packaged:
         return finding(
             Status.WARN,
-            f"{name} has packages of {target.label} but is no tested runtime "
-            f"(tested: {tested}){unsure}",
+            f"{name} has packages of {target.label} but is no tested runtime (tested: {tested})",
         )
     newest = _newest(support.tested, host.id)
     fix = f"move the host to {_nice(newest)} first" if newest else "check the release notes"
     return finding(
-        Status.FAIL, f"{name} is not a host OS of {target.label} (tested: {tested}){unsure}", fix
+        Status.FAIL, f"{name} is not a host OS of {target.label} (tested: {tested})", fix
     )
 
 

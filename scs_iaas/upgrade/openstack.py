@@ -40,14 +40,18 @@ def _v(text: str) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class Range:
     """Releases ``lo``..``hi`` (indexes into RELEASES); ``hi`` None means "or later",
-    ``open_low`` means "or earlier" (the value was the same before the table starts)."""
+    ``open_low`` means "or earlier" (the value was the same before the table starts).
+
+    "Or later" reaches as far as the newest released series: a cloud showing that series' values
+    runs it (a release in development is only a candidate where the range starts there)."""
 
     lo: int
     hi: int | None
     open_low: bool = False
 
     def releases(self) -> list[Release]:
-        top = len(RELEASES) - 1 if self.hi is None else self.hi
+        newest = rel.index(rel.NEWEST_RELEASED)
+        top = max(self.lo, newest) if self.hi is None else self.hi
         return list(RELEASES[self.lo : top + 1])
 
     def intersect(self, other: Range) -> Range | None:
@@ -180,6 +184,10 @@ def range_from_table(value: str, table: Mapping[str, str]) -> tuple[Range | None
     if v < vals[0]:
         return None, f"older than {RELEASES[idx[0]].label}"
     if v > vals[-1]:
+        if idx[-1] + 1 < len(RELEASES):
+            nxt = RELEASES[idx[-1] + 1]
+            why = f"newer than {RELEASES[idx[-1]].label}: a development build of {nxt.label}"
+            return Range(idx[-1] + 1, None), why
         return Range(idx[-1], None), f"newer than {RELEASES[idx[-1]].label}: a later release"
     same = [i for i, x in zip(idx, vals, strict=True) if x == v]
     if same:
@@ -197,95 +205,72 @@ def _table_evidence(service: str, observed: str) -> Evidence:
     return Evidence(service, observed, rng, True, f"{what} {observed} ⇒ {shown}{extra}")
 
 
-def _marker_evidence(service: str, observed: str, marker: rel.Marker) -> Evidence:
-    lo = rel.index(rel.by_key(marker.since))
-    sure = "" if marker.sure else ", unsure"
-    note = f" ({marker.note}{sure})" if marker.note or sure else ""
-    return Evidence(
-        service,
-        observed,
-        Range(lo, None),
-        marker.sure,
-        f"{SERVICE_NAMES[service]} {marker.what} ⇒ ≥ {RELEASES[lo].label}{note}",
-    )
+def range_from_sets(value: str, table: Mapping[str, tuple[str, ...]]) -> tuple[Range | None, str]:
+    """The releases whose set of possible values holds ``value`` (Glance: its maximum moves with
+    the point release and the configuration); their span, "or later" at the table's newest."""
+    keys = [r.key for r in RELEASES if r.key in table]
+    v = _v(value)
+    hits = [rel.index(rel.by_key(k)) for k in keys if any(_v(x) == v for x in table[k])]
+    newest = rel.index(rel.by_key(keys[-1]))
+    if not hits:
+        top = max(_v(x) for x in table[keys[-1]])
+        if v > top:
+            return range_from_table(value, {keys[-1]: ".".join(map(str, top))})
+        return None, "no release reports it"
+    first = rel.index(rel.by_key(keys[0]))
+    hi = None if hits[-1] == newest else hits[-1]
+    return Range(hits[0], hi, open_low=hits[0] == first), ""
 
 
 def _glance(doc: Mapping[str, Any]) -> list[Evidence]:
     top = max_id_version(doc)
     if top is None:
         return []
-    out = []
-    newest, newest_rel = rel.GLANCE_NEWEST
-    if _v(top) > _v(newest):
-        lo = rel.index(rel.by_key(newest_rel))
-        out.append(
-            Evidence(
-                "image",
-                top,
-                Range(lo, None),
-                True,
-                f"glance max API {top} ⇒ newer than every known release (2026.2 tops at {newest})",
-            )
-        )
-    best: rel.Marker | None = None
-    for threshold, marker in rel.GLANCE_MARKERS:
-        if _v(top) >= _v(threshold):
-            best = marker
-    if best is not None:
-        ev = _marker_evidence("image", top, best)
-        out.append(Evidence("image", top, ev.range, False, ev.text))
-    if not out:
-        out.append(
-            Evidence(
-                "image",
-                top,
-                None,
-                False,
-                f"glance max API {top} ⇒ no information (it moves with the image-cache setting)",
-            )
-        )
-    return out
+    rng, note = range_from_sets(top, rel.GLANCE_MAX_API)
+    shown = rng.text() if rng else note
+    extra = f" ({note})" if note and rng else ""
+    return [Evidence("image", top, rng, rng is not None, f"glance max API {top} ⇒ {shown}{extra}")]
 
 
 def _neutron(doc: Mapping[str, Any]) -> list[Evidence]:
     aliases = extension_aliases(doc)
     if not aliases:
         return [Evidence("network", "0 extensions", None, False, "neutron lists no extensions")]
-    out = []
-    for sure in (True, False):
-        hits = [m for m in rel.NEUTRON_MARKERS if m.sure is sure and m.what in aliases]
-        if not hits:
-            continue
-        best = max(hits, key=lambda m: rel.index(rel.by_key(m.since)))
-        lo = rel.index(rel.by_key(best.since))
-        out.append(
-            Evidence(
-                "network",
-                f"{len(aliases)} extensions",
-                Range(lo, None),
-                sure,
-                f"neutron lists extension {best.what!r} ⇒ ≥ {RELEASES[lo].label}"
-                f" ({best.note}{'' if sure else ', unsure'})",
-            )
-        )
-    if not out:
-        out.append(
+    hits = [m for m in rel.NEUTRON_MARKERS if m.what in aliases]
+    if not hits:
+        oldest = rel.by_key(min((m.since for m in rel.NEUTRON_MARKERS), key=_key_index))
+        return [
             Evidence(
                 "network",
                 f"{len(aliases)} extensions",
                 None,
                 False,
-                f"neutron lists {len(aliases)} extensions, none newer than Zed",
+                f"neutron lists {len(aliases)} extensions, none newer than "
+                f"{RELEASES[rel.index(oldest) - 1].label}",
             )
+        ]
+    best = max(hits, key=lambda m: _key_index(m.since))
+    lo = _key_index(best.since)
+    return [
+        Evidence(
+            "network",
+            f"{len(aliases)} extensions",
+            Range(lo, None),
+            True,
+            f"neutron lists extension {best.what!r} ⇒ ≥ {RELEASES[lo].label} ({best.source})",
         )
-    return out
+    ]
+
+
+def _key_index(key: str) -> int:
+    return rel.index(rel.by_key(key))
 
 
 def detect(docs: Mapping[str, Mapping[str, Any] | None]) -> Detection:
     """Evidence and ranges from raw version documents, keyed by service type.
 
     Services whose document is absent (None or not in ``docs``) are reported as missing.
-    Unsure evidence is listed but does not narrow a service's range.
+    Evidence that says nothing (no version, keystone's v3.14) is listed but narrows no range.
     """
     evidence: list[Evidence] = []
     missing: list[str] = []
@@ -313,7 +298,7 @@ def detect(docs: Mapping[str, Mapping[str, Any] | None]) -> Detection:
     ranges: dict[str, Range] = {}
     for ev in evidence:
         if not ev.sure or ev.range is None or (ev.range.open_low and ev.range.hi is None):
-            continue  # unsure, or says nothing (e.g. keystone v3.14 in every known release)
+            continue  # says nothing (e.g. keystone v3.14 in every known release)
         cur = ranges.get(ev.service)
         if cur is None:
             ranges[ev.service] = ev.range
@@ -518,6 +503,21 @@ def judge(
         )
     )
     return out, plan_labels
+
+
+def judge_target(target: Release, *, resource: str = "cloud") -> Finding | None:
+    """A WARN when the target is a series still in development (not released yet)."""
+    if not target.development:
+        return None
+    when = f", planned for {target.planned}" if target.planned else ""
+    return T.TARGET_RELEASED.warned(
+        f"{target.label} is not released yet (in development{when})",
+        resource,
+        f"plan with it, upgrade once it is released; newest released: {rel.NEWEST_RELEASED.label}",
+        target=target.label,
+        development=True,
+        planned=target.planned,
+    )
 
 
 _WORDS = {

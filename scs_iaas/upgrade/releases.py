@@ -3,18 +3,23 @@
 Everything here is plain data plus small pure functions over it; the detectors and the checks
 read these tables and never carry their own copy of a number.
 
-Where the tables come from (so that a reader can re-check them):
+Where the tables come from (so that a reader can re-check them): the service sdists of every
+series, read by ``tools/release_facts.py`` (which prints each value below and every difference
+from these tables; see docs/upgrade.md), run for Wallaby … 2026.2 on 2026-12-01:
 
-* Nova, Cinder: the ``(Maximum in …)`` notes in ``rest_api_version_history.rst`` of nova 34.0.0
-  and cinder 29.0.0 (both 2026.2); Cinder's newest microversion there is 3.71 (2024.1), so every
-  series after it also has 3.71.
-* Placement: ``versionadded`` notes in placement 16.0.0's ``rest_api_version_history.rst``.
-* Keystone: ``v3.14`` is what keystone 30.0.0 (2026.2) reports; it has not changed since Ussuri.
-* Neutron: API extension aliases that neutron-lib 5.0.1 (2026.2) defines and neutron-lib 3.1.0
-  (Zed, Debian bookworm) does not; a server that lists one is newer than Zed.
-* Glance: its maximum depends on configuration (image cache on/off adds or removes versions), so
-  its markers are marked unsure and never narrow the detected range.
-* The 2026.2 series name is "Hibiscus" (nova's history: "2.104 (Maximum in 2026.2 Hibiscus)").
+* Nova, Cinder: ``_MAX_API_VERSION`` in ``<service>/api/openstack/api_version_request.py`` of
+  nova 23–34 and cinder 18–29 (newest point release of each series); the "(Maximum in …)" notes of
+  their ``rest_api_version_history.rst`` agree.
+* Placement: the last entry of ``VERSIONS`` in ``placement/microversion.py``, placement 5–16.
+* Keystone: ``v3.14`` in ``keystone/api/discovery.py`` of keystone 19–30.
+* Glance: the version ids ``glance/api/versions.py`` answers with the image cache and multi-store
+  on and off, glance 22–33 (first and newest point release of each series).
+* Neutron: the aliases of the extension descriptors in ``neutron/extensions/*.py`` (neutron 18–29,
+  resolved through the neutron-lib current at each series' release).
+* Package → series: ``PACKAGE_MAJOR`` (each sdist's release notes name the series before it).
+* Series, SLURP flags and dates: openstack/releases (``doc/source/<series>/index.rst``); host OS:
+  openstack/governance ``reference/runtimes/<series>.rst``; Ceph: ceph/ceph
+  ``doc/releases/<name>.rst``.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ class Release:
     name: str
     number: str | None
     slurp: bool
+    # A series still in development: not released, ``planned`` is its projected release date.
+    development: bool = False
+    planned: str | None = None
 
     @property
     def label(self) -> str:
@@ -60,8 +68,16 @@ RELEASES: tuple[Release, ...] = (
     Release("2025.2", "Flamingo", "2025.2", False),
     Release("2026.1", "Gazpacho", "2026.1", True),
     Release("2026.2", "Hibiscus", "2026.2", False),
+    # openstack/releases doc/source/indri/index.rst: "Projected Release Date: 24 March, 2027"
+    # (schedule.yaml: release week R+0 2027-03-22 … 2027-03-26).
+    Release("2027.1", "Indri", "2027.1", True, development=True, planned="2027-03-24"),
 )
 _INDEX = {r.key: i for i, r in enumerate(RELEASES)}
+
+# The newest released series: "or later" in a detected range stops here (a cloud that shows the
+# newest release's maxima runs that release; a development build is reported as such).
+RELEASED: tuple[Release, ...] = tuple(r for r in RELEASES if not r.development)
+NEWEST_RELEASED = RELEASED[-1]
 
 
 def index(release: Release) -> int:
@@ -160,7 +176,25 @@ PLACEMENT_MAX_MICROVERSION: dict[str, str] = {
 }
 
 # Keystone's version document has said v3.14 since Ussuri (keystone 30.0.0 still does).
-KEYSTONE_VERSION: dict[str, str] = {r.key: "3.14" for r in RELEASES}
+KEYSTONE_VERSION: dict[str, str] = {r.key: "3.14" for r in RELEASED}
+
+# Package -> release: the major version of each service package in Wallaby; every later series
+# is one major up (openstack/releases deliverables; each sdist's newest release-notes page names
+# the series before it, which tools/release_facts.py checks).
+PACKAGE_MAJOR: dict[str, int] = {
+    "nova": 23,
+    "cinder": 18,
+    "openstack-placement": 5,
+    "glance": 22,
+    "keystone": 19,
+    "neutron": 18,
+}
+
+
+def package_major(package: str, release: Release) -> int:
+    """``package_major("nova", by_key("2026.2"))`` -> 34."""
+    return PACKAGE_MAJOR[package] + index(release)
+
 
 MICROVERSION_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     # service type -> (what is compared, release -> value)
@@ -173,66 +207,102 @@ MICROVERSION_TABLES: dict[str, tuple[str, dict[str, str]]] = {
 
 @dataclass(frozen=True)
 class Marker:
-    """Something a service shows that proves it is at least release ``since``.
-
-    ``sure`` is False where the fact is from memory or depends on configuration: such markers are
-    shown as evidence but never narrow the detected range.
-    """
+    """Something a service shows that proves it is at least release ``since``; ``source`` names
+    the package and file it was read from."""
 
     service: str
     what: str
     since: str
-    sure: bool
-    note: str = ""
+    source: str
 
 
-_NEWER_THAN_ZED = (
-    "aap-reject-multicast",
-    "external-gateway-multihoming",
-    "floating-ip-distributed",
-    "floating-ip-router-writable",
-    "network-ip-availability-details",
-    "network_ha",
-    "port-hardware-offload-type",
-    "port-hint-ovs-tx-steering",
-    "port-hints",
-    "port-numa-affinity-policy-socket",
-    "port-trusted-vif",
-    "qinq",
-    "quota-check-limit-default",
-    "security-groups-default-statefulness",
-    "security-groups-rules-belongs-to-default-sg",
-    "subnet-external-network",
-    "tag-creation",
-    "uplink-status-propagation-updatable",
-)
+def _n(alias: str, since: str, neutron: str, module: str) -> Marker:
+    return Marker("network", alias, since, f"neutron {neutron} neutron/extensions/{module}.py")
 
+
+# Neutron API extension aliases, each with the first series whose neutron/extensions defines it
+# (tools/release_facts.py all): every alias new in a series from 2023.1 on (Zed … Wallaby have
+# the version maxima; 2025.2 added none). neutron-lib also defines 'floating-ip-distributed' (since 2023.1,
+# api/definitions/fip_distributed.py), but no neutron release exposes it: it is no marker.
 NEUTRON_MARKERS: tuple[Marker, ...] = (
-    *(
-        Marker("network", alias, "2023.1", True, "not defined in neutron-lib 3.1.0 (Zed)")
-        for alias in _NEWER_THAN_ZED
+    _n("security-groups-default-rules", "2023.1", "22.0.0", "security_groups_default_rules"),
+    _n("external-gateway-multihoming", "2023.2", "23.0.0", "l3_extra_gws"),
+    _n("network_ha", "2023.2", "23.0.0", "network_ha"),
+    _n("port-hints", "2023.2", "23.0.0", "port_hints"),
+    _n("port-hint-ovs-tx-steering", "2023.2", "23.0.0", "port_hint_ovs_tx_steering"),
+    _n("enable-default-route-bfd", "2024.1", "24.0.0", "l3_enable_default_route_bfd"),
+    _n("enable-default-route-ecmp", "2024.1", "24.0.0", "l3_enable_default_route_ecmp"),
+    _n("port-hardware-offload-type", "2024.1", "24.0.0", "port_hardware_offload_type"),
+    _n(
+        "security-groups-rules-belongs-to-default-sg",
+        "2024.1",
+        "24.0.0",
+        "security_groups_rules_belongs_to_default_sg",
     ),
-    Marker("network", "port-hints", "2024.1", False, "from memory: Caracal"),
-    Marker("network", "port-hint-ovs-tx-steering", "2024.1", False, "from memory: Caracal"),
-    Marker("network", "qinq", "2025.1", False, "from memory: Epoxy"),
+    _n("port-numa-affinity-policy-socket", "2024.2", "25.0.0", "port_numa_affinity_policy_socket"),
+    _n("port-trusted-vif", "2024.2", "25.0.0", "port_trusted_vif"),
+    _n("subnet-external-network", "2024.2", "25.0.0", "subnet_external_network"),
+    _n("tag-creation", "2024.2", "25.0.0", "tag_creation"),
+    _n("qinq", "2025.1", "26.0.0", "qinq"),
+    _n("quota-check-limit-default", "2025.1", "26.0.0", "quota_check_limit_default"),
+    _n(
+        "uplink-status-propagation-updatable",
+        "2025.1",
+        "26.0.0",
+        "uplink_status_propagation_updatable",
+    ),
+    _n("network-ip-availability-details", "2026.1", "28.0.0", "network_ip_availability_details"),
+    _n("router-enable-snat", "2026.1", "28.0.0", "router_enable_snat"),
+    _n("aap-reject-multicast", "2026.2", "29.0.0", "aap_reject_multicast"),
+    _n("agent_sort_key", "2026.2", "29.0.0", "agent_sort_key"),
+    _n("evpn", "2026.2", "29.0.0", "evpn"),
+    _n("floating-ip-router-writable", "2026.2", "29.0.0", "floatingip_router_writable"),
+    _n(
+        "l3-agent-scheduler-ha-chassis-priority",
+        "2026.2",
+        "29.0.0",
+        "l3_agent_scheduler_ha_chassis_priority",
+    ),
+    _n("ovn-bgp", "2026.2", "29.0.0", "ovn_bgp"),
+    _n("pvlan", "2026.2", "29.0.0", "pvlan"),
+    _n(
+        "security-groups-default-statefulness",
+        "2026.2",
+        "29.0.0",
+        "security_groups_default_statefulness",
+    ),
 )
 
-GLANCE_MARKERS: tuple[tuple[str, Marker], ...] = (
-    ("2.16", Marker("image", "max API 2.16", "zed", False, "2.16 with image cache, Zed")),
-    ("2.17", Marker("image", "max API 2.17", "2024.2", False, "new location API, Dalmatian")),
-)
-# The highest Glance version any known release reports (2026.2: 2.17, 2.18 with image cache).
-GLANCE_NEWEST = ("2.18", "2026.2")
+# Glance: every maximum image API version a series' glance can report, over its point releases
+# and the image-cache and multi-store settings (``glance/api/versions.py``). 2.16 came to Yoga
+# with glance 24.1.0 ("Bump Image API version to 2.16", with the image cache; 24.0.0 tops at
+# 2.15); from 2024.2 on 2.17 is reported whatever the cache setting; 2.18 only with the image
+# cache, from 33.0.0 on.
+GLANCE_MAX_API: dict[str, tuple[str, ...]] = {
+    "wallaby": ("2.9", "2.12"),  # glance 22.0.0-22.1.1: 2.12 with multi-store, else 2.9
+    "xena": ("2.9", "2.12"),  # glance 23.0.0-23.1.0
+    "yoga": ("2.15", "2.16"),  # glance 24.0.0: 2.15; 24.1.0-24.2.1: 2.16 with the image cache
+    "zed": ("2.15", "2.16"),  # glance 25.0.0-25.1.0: 2.16 with the image cache
+    "2023.1": ("2.15", "2.16"),  # glance 26.0.0-26.1.0
+    "2023.2": ("2.15", "2.16"),  # glance 27.0.0-27.1.1
+    "2024.1": ("2.15", "2.16"),  # glance 28.0.1-28.2.0
+    "2024.2": ("2.17",),  # glance 29.0.0-29.2.1
+    "2025.1": ("2.17",),  # glance 30.0.0-30.2.0
+    "2025.2": ("2.17",),  # glance 31.0.0-31.1.0
+    "2026.1": ("2.17",),  # glance 32.0.0
+    "2026.2": ("2.17", "2.18"),  # glance 33.0.0: 2.18 with the image cache
+}
 
 
 # ---------------------------------------------------------------------------------------------
-# Host OS per OpenStack series, as "distro version" strings.
+# Host OS per OpenStack series, as "distro version" strings (``ID VERSION_ID`` of os-release).
 #
-# ``tested``: the TC's "Tested Runtimes" for the series; ``upgrade``: its "additional testing for
-# a smooth upgrade" (kept only so that a SLURP upgrade can happen: move the host next);
-# ``packaged``: where the series is packaged for without being a tested runtime (Ubuntu Cloud
-# Archive: Yoga is jammy's own release, Caracal noble's). ``sure`` False: the entry is from memory,
-# not from the governance page (2023.2, 2024.1, 2024.2 and 2026.1 were read from it).
+# From openstack/governance ``reference/runtimes/<series>.rst``: ``tested`` is the series' list
+# of "LTS or stable distribution versions"; ``upgrade`` its "additional testing for a smooth
+# upgrade" (kept only so that a SLURP upgrade can happen: move the host next). ``packaged`` is
+# where the series is packaged without being a tested runtime (Ubuntu Cloud Archive: Yoga is
+# jammy's own release and Zed jammy-zed; Caracal is noble's own release, Dalmatian noble-dalmatian).
+# CentOS 8 and CentOS Stream 8 both say ``centos 8``.
 
 
 @dataclass(frozen=True)
@@ -241,30 +311,34 @@ class HostSupport:
     tested: tuple[str, ...]
     upgrade: tuple[str, ...] = ()
     packaged: tuple[str, ...] = ()
-    sure: bool = False
 
 
 HOST_OS: dict[str, HostSupport] = {
     h.release: h
     for h in (
-        HostSupport("wallaby", ("ubuntu 20.04", "debian 11")),
-        HostSupport("xena", ("ubuntu 20.04", "debian 11")),
-        HostSupport("yoga", ("ubuntu 20.04", "debian 11"), packaged=("ubuntu 22.04",)),
-        HostSupport("zed", ("ubuntu 22.04", "debian 11"), upgrade=("ubuntu 20.04",)),
+        HostSupport("wallaby", ("ubuntu 20.04", "centos 8")),
+        HostSupport("xena", ("ubuntu 20.04", "centos 8")),
+        HostSupport(
+            "yoga",
+            ("ubuntu 20.04", "centos 8", "centos 9", "debian 11"),
+            packaged=("ubuntu 22.04",),
+        ),
+        HostSupport("zed", ("ubuntu 20.04", "centos 9", "debian 11"), packaged=("ubuntu 22.04",)),
         HostSupport("2023.1", ("ubuntu 22.04", "debian 11"), upgrade=("ubuntu 20.04",)),
-        HostSupport("2023.2", ("ubuntu 22.04", "debian 11"), sure=True),
+        HostSupport("2023.2", ("ubuntu 22.04", "debian 11")),
         HostSupport(
             "2024.1",
             ("ubuntu 22.04", "debian 12"),
             upgrade=("debian 11",),
             packaged=("ubuntu 24.04",),
-            sure=True,
         ),
-        HostSupport("2024.2", ("ubuntu 22.04", "debian 12"), packaged=("ubuntu 24.04",), sure=True),
+        HostSupport("2024.2", ("ubuntu 22.04", "debian 12"), packaged=("ubuntu 24.04",)),
         HostSupport("2025.1", ("ubuntu 24.04", "debian 12"), upgrade=("ubuntu 22.04",)),
         HostSupport("2025.2", ("ubuntu 24.04", "debian 12")),
-        HostSupport("2026.1", ("ubuntu 24.04", "debian 13"), upgrade=("debian 12",), sure=True),
+        HostSupport("2026.1", ("ubuntu 24.04", "debian 13"), upgrade=("debian 12",)),
         HostSupport("2026.2", ("ubuntu 24.04", "debian 13")),
+        # governance reference/runtimes/2027.1.rst (written at the start of the cycle)
+        HostSupport("2027.1", ("ubuntu 26.04", "debian 13"), upgrade=("ubuntu 24.04",)),
     )
 }
 
@@ -290,6 +364,10 @@ CEPH_RELEASES: tuple[CephRelease, ...] = (
     CephRelease("reef", 18),
     CephRelease("squid", 19),
     CephRelease("tentacle", 20),
+    # "Umbrella is the 21st stable release of Ceph" (ceph/ceph doc/releases/umbrella.rst); its
+    # first stable release is v21.2.0 of 2026-10-28 (the release-notes entry as cited in issue
+    # 17; the snapshots of that file read here stop at the 21.1.0 release candidate)
+    CephRelease("umbrella", 21),
 )
 
 # Ceph upgrades go at most two major releases forward (N -> N+1 or N+2).
@@ -323,7 +401,6 @@ class CephBlocker:
     kind: str
     min_target: str
     fatal: bool
-    sure: bool
     reason: str
     fix: str
 
@@ -336,7 +413,6 @@ CEPH_BLOCKERS: tuple[CephBlocker, ...] = (
         "filestore",
         "reef",
         True,
-        True,
         "FileStore OSDs are not supported from Reef on",
         "redeploy the FileStore OSDs as BlueStore (mark out, wait, destroy, recreate) first",
     ),
@@ -344,7 +420,6 @@ CEPH_BLOCKERS: tuple[CephBlocker, ...] = (
         "filestore",
         "quincy",
         False,
-        True,
         "FileStore is deprecated in Quincy and unsupported from Reef on",
         "plan the BlueStore migration before going past Quincy",
     ),
@@ -352,7 +427,6 @@ CEPH_BLOCKERS: tuple[CephBlocker, ...] = (
         "leveldb",
         "quincy",
         False,
-        True,
         "Quincy removed LevelDB; FileStore OSDs may still keep their omap in LevelDB "
         "(not visible in these outputs)",
         "check `ceph daemon osd.N config get filestore_omap_backend` on each FileStore OSD",
@@ -361,7 +435,6 @@ CEPH_BLOCKERS: tuple[CephBlocker, ...] = (
         "cache-tier",
         "reef",
         False,
-        True,
         "cache tiering is deprecated from Reef on",
         "remove the cache tier (ceph osd tier remove-overlay / remove) before relying on it",
     ),

@@ -15,6 +15,7 @@ def _t(test_id: str, title: str, resource: str = "") -> Test:
 
 PATH = _t("scs-iaas-upgrade-path", "the path to the target release is allowed")
 MIXED = _t("scs-iaas-upgrade-mixed-releases", "all services run one release")
+TARGET_RELEASED = _t("scs-iaas-upgrade-target-released", "the target release is released")
 HOST_OS = _t("scs-iaas-upgrade-host-os", "the host OS is a runtime of the target", "host")
 IMAGE_OS = _t("scs-iaas-upgrade-image-os", "Ubuntu/CAPI images are recent enough", "images")
 CEPH_VERSIONS = _t("scs-iaas-upgrade-ceph-versions", "Ceph runs one release", "ceph")
@@ -30,6 +31,7 @@ BY_ID = {
     for t in (
         PATH,
         MIXED,
+        TARGET_RELEASED,
         HOST_OS,
         IMAGE_OS,
         CEPH_VERSIONS,

@@ -74,6 +74,26 @@ def test_going_back_to_caracal_is_blocked(box):
     assert path["status"] == "FAIL" and "no downgrades" in path["reason"]
 
 
+def test_the_next_slurp_release_indri_is_one_step_but_not_released_yet(box):
+    rc, doc = upgrade_json(box, box.admin_cloud, "--to", "2027.1")
+    assert rc == 0
+    # Indri is in development: the live 2026.2 cloud is not taken for it
+    assert doc["detected"] == "≥ 2026.2 Hibiscus" and doc["plan"] == ["2026.2", "2027.1"]
+    by = {f["id"]: f for f in doc["findings"]}
+    assert by["scs-iaas-upgrade-path"]["status"] == "PASS"
+    released = by["scs-iaas-upgrade-target-released"]
+    assert released["status"] == "WARN"
+    assert released["reason"] == (
+        "2027.1 Indri is not released yet (in development, planned for 2027-03-24)"
+    )
+    # the real neutron 29 names its release through a marker read from its own package
+    network = next(e for e in doc["evidence"] if e["service"] == "network")
+    assert (
+        network["lowest"] == "2026.2"
+        and "neutron 29.0.0 neutron/extensions/" in (network["evidence"])
+    )
+
+
 def test_unknown_cloud_is_exit_2(box):
     proc = run_cli(box_env(box), "--os-cloud", "no-such-cloud", "--to", "2026.2", "--skip-ceph")
     assert proc.returncode == 2

@@ -42,3 +42,33 @@ def test_unknown_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit) as exc:
         main(["box", "explode"])
     assert exc.value.code == 2
+
+
+def test_status_names_what_backs_each_service_and_the_groups_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "box"
+    (home / "data").mkdir(parents=True)
+    (home / "data" / ".services").write_text("key-manager\n")
+    assert main(["box", "status", "--home", str(home)]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "barbican" in out and "simple-crypto" in out
+    assert "octavia-api" not in out and "radosgw" not in out
+    assert "not run (box up --services): load-balancer, object-store" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["box", "up", "--services", "swift"], "--services: unknown service group swift"),
+        (["box", "status", "--services", "all"], "--services applies to 'box up' only"),
+    ],
+)
+def test_bad_services_choice_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    home = tmp_path / "box"
+    assert main([*argv, "--home", str(home)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not home.exists()  # refused before anything was made

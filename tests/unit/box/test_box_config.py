@@ -15,7 +15,7 @@ from scs_iaas.box.layout import ADMIN_CLOUD, KEYSTONE_URL, MEMBER_CLOUD, BoxPath
 from scs_iaas.box.secrets import BoxSecrets
 
 PATHS = BoxPaths(Path("/srv/box"))
-SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4")
+SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4", kek="kek-5")
 
 
 def _parse(text: str) -> configparser.ConfigParser:
@@ -55,6 +55,8 @@ def test_every_service_authenticates_as_its_own_user() -> None:
         "nova.conf": "nova",
         "cinder.conf": "cinder",
         "neutron.conf": "neutron",
+        "barbican.conf": "barbican",
+        "octavia.conf": "octavia",
     }
     for ini in confs.values():
         for section in ini.values():
@@ -130,3 +132,44 @@ def test_clouds_yaml_has_admin_and_member_entries() -> None:
     assert (member["username"], member["password"]) == (config.MEMBER_USER, "mem-2")
     assert member["project_name"] == config.MEMBER_PROJECT != "admin"
     assert all(c["auth"]["auth_url"] == KEYSTONE_URL for c in clouds.values())
+
+
+def test_cinder_allows_the_filters_a_default_cinder_allows() -> None:
+    """Without the filters file Cinder rejects GET /volumes/detail?name=… with 400."""
+    cinder = config.cinder_conf(PATHS, SECRETS, volume_driver=None)
+    assert cinder["DEFAULT"]["resource_query_filters_file"] == (
+        "/srv/box/etc/cinder/resource_filters.json"
+    )
+
+
+def test_barbican_stores_secrets_with_simple_crypto_and_its_own_database() -> None:
+    barbican = config.barbican_conf(PATHS, SECRETS)
+    assert barbican["simple_crypto_plugin"]["kek"] == SECRETS.kek
+    assert barbican["crypto"]["enabled_crypto_plugins"] == "simple_crypto"
+    assert barbican["secretstore"]["enabled_secretstore_plugins"] == "store_crypto"
+    assert barbican["database"]["connection"].endswith("/barbican?charset=utf8mb4")
+    # the member role may create secrets (the legacy rules want a creator role)
+    assert barbican["oslo_policy"]["enforce_new_defaults"] == "true"
+
+
+def test_octavia_runs_no_data_plane() -> None:
+    octavia = config.octavia_conf(PATHS, SECRETS)
+    worker = octavia["controller_worker"]
+    for kind in ("amphora", "compute", "network", "image", "volume"):
+        assert worker[f"{kind}_driver"].endswith("noop_driver")
+    assert octavia["api_settings"]["default_provider_driver"] == "amphora"
+    assert octavia["certificates"]["ca_certificate"].startswith("/srv/box/etc/octavia/certs/")
+    assert worker["client_ca"] == octavia["certificates"]["ca_certificate"]
+
+
+def test_radosgw_authenticates_s3_and_swift_against_keystone() -> None:
+    ceph = config.ceph_conf(PATHS, SECRETS, fsid="f-1")
+    rgw = ceph[f"client.{config.RGW_NAME}"]
+    assert rgw["rgw_s3_auth_use_keystone"] == "true"
+    assert rgw["rgw_keystone_url"] == KEYSTONE_URL.removesuffix("/v3")
+    assert rgw["rgw_keystone_admin_user"] == "rgw"
+    assert rgw["rgw_frontends"] == "beast endpoint=127.0.0.1:8080"
+    assert ceph["global"]["mon_host"] == "[v2:127.0.0.1:3301,v1:127.0.0.1:6790]"
+    assert ceph["global"]["osd_pool_default_size"] == "1"
+    # ceph.conf keeps $name for Ceph to expand, per daemon
+    assert _parse(config.render_ini(ceph))["global"]["admin_socket"].endswith("/$name.asok")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import pwd
 import stat
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,12 +18,19 @@ from scs_iaas.box.box import _may_search, _parse_time, log_tail, mounted
 from scs_iaas.box.layout import DATABASES, PORTS, BoxPaths
 from scs_iaas.box.procs import PidRecord
 from scs_iaas.box.secrets import BoxSecrets, load_or_create
-from scs_iaas.box.services import Stage, services
+from scs_iaas.box.services import (
+    ALL_GROUPS,
+    BACKING,
+    GROUPS,
+    Stage,
+    parse_groups,
+    services,
+)
 from scs_iaas.box.volume import NFS_DRIVER, effective_capabilities, judge
 
 DATA = Path(__file__).parents[2] / "data" / "box"
 PATHS = BoxPaths(Path("/srv/box"))
-SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4")
+SECRETS = BoxSecrets(admin="adm-1", member="mem-2", service="svc-3", database="db-4", kek="kek-5")
 
 
 def test_services_start_infra_then_apis_then_workers() -> None:
@@ -48,10 +57,15 @@ def test_apis_listen_on_loopback_on_their_own_ports() -> None:
         "nova-api",
         "cinder-api",
         "neutron",
+        "barbican",
+        "octavia-api",
+        "radosgw",
     }
     for svc in apis:
-        assert f"127.0.0.1:{svc.port}" in svc.argv
         assert svc.probe_url == f"http://127.0.0.1:{svc.port}/"
+        if svc.name == "radosgw":  # Ceph's own HTTP server, bound by ceph.conf
+            continue
+        assert f"127.0.0.1:{svc.port}" in svc.argv
         assert "Connection: close" in svc.argv
     assert len({s.port for s in apis}) == len(apis)
     assert set(PORTS.values()) >= {s.port for s in apis}
@@ -60,7 +74,32 @@ def test_apis_listen_on_loopback_on_their_own_ports() -> None:
 def test_volume_services_only_when_supported() -> None:
     names = [s.name for s in services(PATHS, with_volume=True)]
     assert "cinder-volume" in names
-    assert names[-1] == "nova-compute"
+    core = [n for n in names if n not in {m for ms in GROUPS.values() for m in ms}]
+    assert core[-1] == "nova-compute"
+
+
+def test_optional_groups_leave_out_their_processes() -> None:
+    every = {s.name for s in services(PATHS, with_volume=False)}
+    core = {s.name for s in services(PATHS, with_volume=False, groups=frozenset())}
+    assert every - core == {m for ms in GROUPS.values() for m in ms}
+    only_s3 = {s.name for s in services(PATHS, with_volume=False, groups={"object-store"})}
+    assert only_s3 - core == {"ceph-mon", "ceph-osd", "radosgw"}
+    for svc in services(PATHS, with_volume=False):
+        assert svc.name in BACKING, f"box status cannot say what backs {svc.name}"
+
+
+def test_service_groups_parse() -> None:
+    assert parse_groups("all") == ALL_GROUPS
+    assert parse_groups("none") == frozenset() == parse_groups("")
+    assert parse_groups(" key-manager,object-store ") == {"key-manager", "object-store"}
+    with pytest.raises(ValueError, match="unknown service group swift"):
+        parse_groups("swift,key-manager")
+
+
+def test_ceph_daemons_stay_in_the_foreground_with_the_box_config() -> None:
+    for svc in services(PATHS, with_volume=False, groups={"object-store"}):
+        if svc.name.startswith(("ceph-", "radosgw")):
+            assert svc.argv[1:4] == ("-f", "-c", str(PATHS.etc / "ceph" / "ceph.conf"))
 
 
 def test_mariadb_runs_as_mysql_with_its_data_in_the_home() -> None:
@@ -97,6 +136,17 @@ def test_secrets_are_created_once_and_private(tmp_path: Path) -> None:
     first = load_or_create(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_or_create(path) == first
+
+
+def test_secrets_of_an_older_box_gain_the_new_ones(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.json"
+    path.write_text('{"admin": "a", "member": "m", "service": "s", "database": "d"}')
+    loaded = load_or_create(path)
+    assert (loaded.admin, loaded.member, loaded.service, loaded.database) == ("a", "m", "s", "d")
+    # Barbican's simple-crypto KEK is a Fernet key: url-safe base64 of 32 bytes
+    assert len(base64.urlsafe_b64decode(loaded.kek)) == 32
+    assert load_or_create(path) == loaded  # stored, not made anew
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_install_key_follows_constraints_packages_and_python() -> None:
@@ -151,7 +201,7 @@ def test_database_setup_covers_every_service() -> None:
 
 
 def test_sync_step_labels_never_carry_the_admin_password() -> None:
-    chains = bootstrap.sync_steps(PATHS, SECRETS)
+    chains = bootstrap.sync_steps(PATHS, SECRETS).values()
     labels = [label for chain in chains for label, _ in chain]
     assert all(SECRETS.admin not in label for label in labels)
     # the password does reach keystone-manage bootstrap
@@ -161,7 +211,44 @@ def test_sync_step_labels_never_carry_the_admin_password() -> None:
 
 def test_catalog_registers_cinder_under_both_types() -> None:
     types = {entry.type for entry in bootstrap.CATALOG}
-    assert types == {"compute", "placement", "image", "block-storage", "volumev3", "network"}
+    assert types == {
+        "compute",
+        "placement",
+        "image",
+        "block-storage",
+        "volumev3",
+        "network",
+        "key-manager",
+        "load-balancer",
+        "object-store",
+        "object-store-s3",
+    }
+
+
+def test_object_store_and_s3_share_the_radosgw_host() -> None:
+    """scs-0123 v1 probes S3 at the scheme and host of the object-store endpoint."""
+    urls = {entry.type: entry.url for entry in bootstrap.CATALOG}
+    assert urls["object-store"].startswith(urls["object-store-s3"] + "/swift/v1/AUTH_")
+
+
+def test_schemas_sync_only_for_services_not_yet_synced(tmp_path: Path) -> None:
+    paths = BoxPaths(tmp_path)
+    assert bootstrap.synced(paths) == set()
+    paths.data.mkdir()
+    # a stamp written before the stamp named services: the six core services
+    paths.db_stamp.write_text("ok\n")
+    assert bootstrap.synced(paths) == {
+        "keystone",
+        "nova",
+        "neutron",
+        "cinder",
+        "glance",
+        "placement",
+    }
+    assert set(bootstrap.sync_steps(paths, SECRETS)) - bootstrap.synced(paths) == {
+        "barbican",
+        "octavia",
+    }
 
 
 def test_log_tail_keeps_the_last_lines(tmp_path: Path) -> None:

@@ -167,3 +167,42 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
     (tmp_path / "versions.json").write_text('{"mon": {"ceph version garbage": 1}}')
     with pytest.raises(InputError, match="cannot read 'ceph version garbage'"):
         ceph.read_dir(tmp_path)
+
+
+def test_tentacle_cluster_gets_umbrella_as_its_default_target() -> None:
+    state = ceph.read_dir(DATA / "tentacle-ok")
+    assert state.running is not None and state.running.name == "tentacle"
+    target = ceph.default_target(state)
+    assert target is not None and (target.name, target.major) == ("umbrella", 21)
+    found = ceph.judge(state, target)
+    assert all(f.status is Status.PASS for f in found), [f.reason for f in found]
+    path = next(f for f in found if f.id == "scs-iaas-upgrade-ceph-path")
+    assert path.reason == "tentacle → umbrella is an allowed jump (N+1)"
+
+
+@pytest.mark.parametrize(
+    ("case", "status", "reason"),
+    [
+        ("quincy-ok", Status.FAIL, "quincy → umbrella skips 3 releases"),
+        ("tentacle-ok", Status.PASS, "tentacle → umbrella is an allowed jump (N+1)"),
+        ("umbrella-ok", Status.PASS, "target umbrella is not newer than umbrella"),
+    ],
+)
+def test_paths_to_umbrella(case: str, status: Status, reason: str) -> None:
+    found = ceph.judge(ceph.read_dir(DATA / case), rel.ceph_release("umbrella"))
+    path = next(f for f in found if f.id == "scs-iaas-upgrade-ceph-path")
+    assert path.status is status and path.reason.startswith(reason), path.reason
+
+
+def test_squid_may_jump_to_umbrella_and_reef_needs_squid_first() -> None:
+    squid, reef = rel.ceph_release("squid"), rel.ceph_release("reef")
+    assert rel.ceph_release("umbrella").major - squid.major == rel.CEPH_MAX_JUMP
+    assert rel.ceph_release("umbrella").major - reef.major > rel.CEPH_MAX_JUMP
+
+
+def test_umbrella_cluster_has_no_default_target_and_its_path_is_skipped() -> None:
+    state = ceph.read_dir(DATA / "umbrella-ok")
+    assert state.running is not None and state.running.name == "umbrella"
+    assert ceph.default_target(state) is None
+    found = ceph.judge(state, None)
+    assert "scs-iaas-upgrade-ceph-path" not in {f.id for f in found}

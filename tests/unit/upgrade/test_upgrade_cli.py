@@ -28,7 +28,7 @@ def test_safe_step_exits_0_with_plan_and_evidence_in_json(
         "--from",
         "yoga",
         "--root",
-        str(DATA / "host" / "ubuntu-22.04"),
+        str(DATA / "host" / "ubuntu-20.04"),
         "--ceph-dir",
         str(DATA / "ceph" / "pacific-ok-real"),
         "-f",
@@ -188,6 +188,74 @@ def test_openstack_dir_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert rc == 2 and "compute.json: expected a JSON object" in err
 
 
+def test_target_in_development_is_accepted_and_said_to_be_unreleased(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(
+        capsys,
+        "--to",
+        "2027.1",
+        "--from",
+        "2026.1",
+        "--root",
+        str(DATA / "host" / "ubuntu-24.04"),
+        "--ceph-dir",
+        str(DATA / "ceph" / "tentacle-ok"),
+        "-f",
+        "json",
+    )
+    doc = json.loads(out)
+    by = {f["id"]: f for f in doc["findings"]}
+    target = by["scs-iaas-upgrade-target-released"]
+    assert target["status"] == "WARN"
+    assert (
+        target["reason"]
+        == "2027.1 Indri is not released yet (in development, planned for 2027-03-24)"
+    )
+    assert "newest released: 2026.2 Hibiscus" in target["fix"]
+    # the SLURP step 2026.1 → 2027.1 is allowed; the host is kept for that upgrade only
+    assert by["scs-iaas-upgrade-path"]["status"] == "PASS"
+    assert doc["plan"] == ["2026.1", "2027.1"]
+    assert by["scs-iaas-upgrade-host-os"]["status"] == "WARN"
+    # a Tentacle cluster is judged against Umbrella by default
+    assert doc["ceph"]["running"] == "tentacle" and doc["ceph"]["target"] == "umbrella"
+    assert by["scs-iaas-upgrade-ceph-path"]["status"] == "PASS"
+    assert rc == 0
+
+
+def test_released_target_has_no_release_finding_and_text_names_the_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "--to", "2026.2", "--from", "2026.1", "--skip-ceph", "--skip-host")
+    assert rc == 0 and "not released yet" not in out
+    rc, out, _ = run(capsys, "--to", "indri", "--from", "2026.2", "--skip-ceph", "--skip-host")
+    assert rc == 0
+    assert "2027.1 Indri is not released yet (in development, planned for 2027-03-24)" in out
+
+
+def test_live_documents_towards_indri_plan_one_step(capsys: pytest.CaptureFixture[str]) -> None:
+    """The real 2026.2 documents: ≥ 2026.2 stays 2026.2 (Indri is no candidate), one step on;
+    without --to, Indri is the next release, and said to be unreleased."""
+    for to in (["--to", "2027.1"], []):
+        rc, out, _ = run(
+            capsys,
+            *to,
+            "--openstack-dir",
+            str(DATA / "openstack" / "2026.2-live"),
+            "--skip-ceph",
+            "--skip-host",
+            "-f",
+            "json",
+        )
+        doc = json.loads(out)
+        assert rc == 0
+        assert doc["target"] == "2027.1 Indri"
+        assert doc["detected"] == "≥ 2026.2 Hibiscus" and doc["plan"] == ["2026.2", "2027.1"]
+        by = {f["id"]: f for f in doc["findings"]}
+        assert by["scs-iaas-upgrade-path"]["reason"].endswith("is one allowed step")
+        assert by["scs-iaas-upgrade-target-released"]["status"] == "WARN"
+
+
 def test_without_to_the_target_is_the_release_after_the_given_one(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -198,25 +266,30 @@ def test_without_to_the_target_is_the_release_after_the_given_one(
     assert "target: Zed (the release after Yoga; --to to choose)" in doc["verdict_lines"]
 
 
+@pytest.mark.parametrize(
+    ("case", "target", "after"),
+    [
+        # the recorded 2023.1 cloud may also be 2023.2: the release after the newest candidate
+        ("2023.1", "2024.1 Caracal", "2023.1 Antelope … 2023.2 Bobcat"),
+        # nova 2.96 says 2024.1 … 2024.2, glance 2.16 says ≤ 2024.1: it is 2024.1
+        ("2024.1", "2024.2 Dalmatian", "2024.1 Caracal"),
+    ],
+)
 def test_without_to_the_target_is_the_release_after_the_detected_one(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], case: str, target: str, after: str
 ) -> None:
     rc, out, _ = run(
         capsys,
         "--openstack-dir",
-        str(DATA / "openstack" / "2024.1"),
+        str(DATA / "openstack" / case),
         "--skip-ceph",
         "--skip-host",
         "-f",
         "json",
     )
     doc = json.loads(out)
-    # the recorded 2024.1 cloud may also be 2024.2: the release after the newest candidate
-    assert doc["target"] == "2025.1 Epoxy", doc["verdict_lines"]
-    assert any(
-        line.startswith("target: 2025.1 Epoxy (the release after 2024.1 Caracal")
-        for line in doc["verdict_lines"]
-    )
+    assert doc["target"] == target, doc["verdict_lines"]
+    assert f"target: {target} (the release after {after}; --to to choose)" in doc["verdict_lines"]
     assert rc == 0
 
 
@@ -225,5 +298,5 @@ def test_without_to_nothing_detected_or_newest_is_a_one_line_error(
 ) -> None:
     rc, _, err = run(capsys, "--skip-openstack", "--skip-ceph", "--skip-host")
     assert rc == 2 and "--to RELEASE is needed" in err and err.count("\n") == 1
-    rc, _, err = run(capsys, "--from", "2026.2", "--skip-ceph", "--skip-host")
+    rc, _, err = run(capsys, "--from", "2027.1", "--skip-ceph", "--skip-host")
     assert rc == 2 and "the newest release scs-iaas knows" in err

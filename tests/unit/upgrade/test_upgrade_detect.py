@@ -25,7 +25,8 @@ def docs(case: str) -> dict[str, Any]:
         ("yoga", "Yoga"),
         ("zed", "Zed"),
         ("2023.1", "2023.1 Antelope … 2023.2 Bobcat"),
-        ("2024.1", "2024.1 Caracal … 2024.2 Dalmatian"),
+        # nova 2.96 says 2024.1 … 2024.2; glance 2.16 says ≤ 2024.1 (2024.2 reports 2.17)
+        ("2024.1", "2024.1 Caracal"),
         ("2026.2-live", "≥ 2026.2 Hibiscus"),
     ],
 )
@@ -73,13 +74,14 @@ def test_mixed_services_give_no_common_release_and_the_oldest_is_yoga() -> None:
     assert plan == ["Yoga", "Zed"]
 
 
-def test_unsure_evidence_is_shown_but_does_not_narrow() -> None:
+def test_glance_evidence_narrows_and_a_newer_glance_is_a_mixed_cloud() -> None:
     d = docs("zed")
-    d["image"] = docs("2026.2-live")["image"]  # glance 2.17: "≥ 2024.2", unsure
+    d["image"] = docs("2026.2-live")["image"]  # the real glance 33.0.0 answer: 2.17, ≥ 2024.2
     det = o.detect(d)
     glance = [e for e in det.evidence if e.service == "image"]
-    assert glance and not glance[0].sure and "unsure" in glance[0].text
-    assert det.cloud is not None and det.cloud.text() == "Zed"
+    assert [e.text for e in glance] == ["glance max API 2.17 ⇒ ≥ 2024.2 Dalmatian"]
+    assert det.services["image"].text() == "≥ 2024.2 Dalmatian"
+    assert det.cloud is None  # nova says Zed: glance was upgraded ahead of the rest
 
 
 def test_missing_services_are_listed() -> None:
@@ -94,7 +96,11 @@ def test_missing_services_are_listed() -> None:
     ("value", "text", "note"),
     [
         ("2.104", "≥ 2026.2 Hibiscus", ""),
-        ("2.105", "≥ 2026.2 Hibiscus", "newer than 2026.2 Hibiscus: a later release"),
+        (
+            "2.105",
+            "≥ 2027.1 Indri",
+            "newer than 2026.2 Hibiscus: a development build of 2027.1 Indri",
+        ),
         ("2.91", "Zed", "between releases: a development build"),
         ("2.90", "Xena … Yoga", ""),
         ("2.96", "2024.1 Caracal … 2024.2 Dalmatian", ""),
@@ -185,8 +191,39 @@ def test_nothing_to_judge_is_an_abort() -> None:
     assert [f.status for f in found] == [Status.ABORT] and plan == []
 
 
-def test_glance_below_every_marker_says_nothing() -> None:
-    det = o.detect(docs("yoga"))
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        # glance 22/23 (multi-store off: 2.9, on: 2.12); the table starts at Wallaby
+        ("2.9", "≤ Xena"),
+        ("2.12", "≤ Xena"),
+        # 2.16: Yoga from glance 24.1.0 with the image cache, up to 2024.1
+        ("2.15", "Yoga … 2024.1 Caracal"),
+        ("2.16", "Yoga … 2024.1 Caracal"),
+        # 2.17 from 2024.2 whatever the cache setting; 2.18 only 33.0.0 with the cache
+        ("2.17", "≥ 2024.2 Dalmatian"),
+        ("2.18", "≥ 2026.2 Hibiscus"),
+        ("2.19", "≥ 2027.1 Indri"),
+    ],
+)
+def test_glance_maximum_to_releases(value: str, text: str) -> None:
+    r, _ = o.range_from_sets(value, rel.GLANCE_MAX_API)
+    assert r is not None and r.text() == text
+
+
+def test_glance_value_no_release_reports_says_nothing() -> None:
+    r, why = o.range_from_sets("2.14", rel.GLANCE_MAX_API)
+    assert r is None and why == "no release reports it"
+    d = docs("yoga")
+    d["image"] = {"versions": [{"id": "v2.14", "status": "CURRENT"}]}
+    det = o.detect(d)
     glance = [e for e in det.evidence if e.service == "image"]
-    assert [(e.observed, e.range, e.sure) for e in glance] == [("2.15", None, False)]
+    assert [(e.observed, e.range, e.sure) for e in glance] == [("2.14", None, False)]
     assert "image" not in det.services
+
+
+def test_live_glance_cache_off_document_reads_2_17() -> None:
+    """The recorded glance 33.0.0 answer (image cache off) lists 2.15 first and 2.17 later."""
+    doc = docs("2026.2-live")["image"]
+    assert doc["versions"][0]["id"] == "v2.15"
+    assert o.max_id_version(doc) == "2.17"

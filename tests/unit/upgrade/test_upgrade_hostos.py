@@ -32,7 +32,11 @@ def test_os_release_is_read_under_the_root(case: str, id_: str, version: str) ->
 @pytest.mark.parametrize(
     ("case", "target", "status"),
     [
-        ("ubuntu-22.04", "zed", Status.PASS),
+        ("ubuntu-22.04", "zed", Status.WARN),  # jammy-zed packages; Zed tested Ubuntu 20.04
+        ("ubuntu-20.04", "zed", Status.PASS),
+        ("ubuntu-22.04", "yoga", Status.WARN),  # jammy's own release, not a tested runtime
+        ("ubuntu-20.04", "xena", Status.PASS),
+        ("debian-12", "xena", Status.FAIL),
         ("ubuntu-22.04", "2023.1", Status.PASS),
         ("ubuntu-20.04", "2023.1", Status.WARN),  # kept for the upgrade from Zed only
         ("ubuntu-20.04", "2023.2", Status.FAIL),
@@ -45,6 +49,8 @@ def test_os_release_is_read_under_the_root(case: str, id_: str, version: str) ->
         ("debian-12", "2024.1", Status.PASS),
         ("debian-12", "2026.1", Status.WARN),
         ("debian-12", "2026.2", Status.FAIL),
+        ("ubuntu-24.04", "2027.1", Status.WARN),  # kept for the 2026.1 → 2027.1 SLURP step
+        ("ubuntu-22.04", "2027.1", Status.FAIL),
     ],
 )
 def test_host_os_against_target(case: str, target: str, status: Status) -> None:
@@ -57,10 +63,16 @@ def test_failing_host_names_the_os_to_move_to() -> None:
     host = hostos.read_os_release(HOSTS / "ubuntu-22.04")
     f = hostos.judge_host(host, rel.parse_release("flamingo"))
     assert f.fix == "move the host to Ubuntu 24.04 first"
-    assert "(table entry unsure)" in f.reason
+    assert (
+        f.reason
+        == "Ubuntu 22.04 is not a host OS of 2025.2 Flamingo (tested: Ubuntu 24.04, Debian 12)"
+    )
     f = hostos.judge_host(hostos.read_os_release(HOSTS / "debian-12"), rel.parse_release("2026.1"))
     assert f.fix == "move the host to Debian 13 before the next step"
-    assert "unsure" not in f.reason  # 2026.1 is read from the governance page
+    f = hostos.judge_host(
+        hostos.read_os_release(HOSTS / "ubuntu-24.04"), rel.parse_release("indri")
+    )
+    assert f.fix == "move the host to Ubuntu 26.04 before the next step"
 
 
 def test_os_release_errors() -> None:
