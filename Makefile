@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs clean ansible-sync
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs peers-venvs clean ansible-sync
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
 # host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check,
@@ -13,6 +13,10 @@ STAMP := $(VENV)/.installed
 # Installed only when missing (root, Debian 12).
 SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common openssh-server \
   openssh-sftp-server
+# the official SCS compliance monitor beside the tests: PostgreSQL, and what its psycopg2 builds
+# with; ssh-keygen signs reports (scs-iaas report upload)
+SYS_PKGS += postgresql libpq-dev gcc python3-dev python3-venv openssh-client
+PEERS := $(firstword $(wildcard ../shared/peers/scs-standards ../../shared/peers/scs-standards))
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,10 +50,10 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest tests/unit -q
 
-integration: box-install
+integration: box-install peers-venvs
 	$(BIN)/pytest tests/integration -q
 
-test: setup sys-deps box-install lint typecheck
+test: setup sys-deps box-install peers-venvs lint typecheck
 	$(BIN)/pytest tests
 
 demo: box-install
@@ -69,6 +73,16 @@ bench-venvs:
 	  bench/venv/ofm/bin/pip install -q openstack-flavor-manager==0.20261007.0)
 	@test -x bench/venv/oim/bin/openstack-image-manager || (python3 -m venv bench/venv/oim && \
 	  bench/venv/oim/bin/pip install -q openstack-image-manager==0.20261006.0)
+
+# the official SCS suite and compliance monitor (../shared/peers, where present), each in its own
+# venv as their READMEs say; used by the certification-parity tests and bench/official.py
+peers-venvs:
+ifneq ($(PEERS),)
+	@test -x bench/venv/scs-suite/bin/python || (python3 -m venv bench/venv/scs-suite && \
+	  bench/venv/scs-suite/bin/pip install -q -r $(PEERS)/Tests/iaas/requirements.txt)
+	@test -x bench/venv/scs-monitor/bin/uvicorn || (python3 -m venv bench/venv/scs-monitor && \
+	  bench/venv/scs-monitor/bin/pip install -q -r $(PEERS)/compliance-monitor/requirements.txt)
+endif
 
 # the Ansible collection ships the node collector as module_utils: a copy, pinned by a unit test
 ansible-sync:

@@ -133,16 +133,16 @@ def manage(
     area: str,
     os_cloud: str | None,
     *,
+    show: Callable[[Managed], None],
     do_apply: bool = False,
-    show: Callable[[Managed], None] | None = None,
     log: TextIO | None = None,
     **options: Any,
 ) -> Managed:
     """Plan one area (``flavors``, ``images``, ``volume-types``), hand the plan to ``show``
-    (print it: the cloud is never changed without a printed plan), then apply it if asked."""
+    (print it: the cloud is never changed without a printed plan; it may refuse by raising),
+    then apply it if asked."""
     managed = PLANNERS[area](os_cloud, **options)
-    if show is not None:
-        show(managed)
+    show(managed)
     if do_apply and managed.plan.changes:
         apply(managed, log=log)
     return managed

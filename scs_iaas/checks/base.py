@@ -47,9 +47,5 @@ class Check:
     # kinds whose read errors the check handles itself (a fallback) instead of ABORT
     tolerates: frozenset[str] = frozenset()
 
-    @property
-    def creates_resources(self) -> bool:
-        return bool(self.probes)
-
     def ids(self) -> list[str]:
         return [t.id for t in self.tests]

@@ -21,11 +21,11 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import default_note, unreadable, where
-from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.ini import IniFile
 from scs_iaas.host.services import BY_NAME, ServiceConf
 from scs_iaas.model.findings import Finding, Test
+from scs_iaas.model.host_api import HostApiFacts
 
 URL = std_url("scs-0125-v1-secure-connections")
 INTERNAL = Test(

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from scs_iaas.checks.base import Check, Context, std_url
 from scs_iaas.checks.host_config import unreadable, where
-from scs_iaas.cloud.host_api import HostApiFacts
 from scs_iaas.host.config import ConfigFacts
 from scs_iaas.model.findings import Finding, Test
+from scs_iaas.model.host_api import HostApiFacts
 
 POLICY = Test(
     "scs-iaas-host-keystone-policy-scope",

@@ -1,4 +1,4 @@
-"""Find the cloud checks, run them on one snapshot, and fold findings into test results."""
+"""Find the cloud checks and run them on one snapshot (the app grades and folds, once)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from scs_iaas.checks.base import Check, Context
-from scs_iaas.model.findings import Finding, Status, fold
+from scs_iaas.model.findings import Finding
 
 
 @cache
@@ -89,16 +89,3 @@ def run_checks(
             f for f in out if (rx is None or rx.search(f.id)) and (wanted is None or f.id in wanted)
         )
     return findings
-
-
-def grade(findings: Iterable[Finding], version: str | None = None) -> list[Finding]:
-    """Grade by the modules of certificate ``version`` (default: the effective one); see
-    ``scope.grade``, the one grading."""
-    from scs_iaas.standards import scope
-
-    return scope.grade(findings, scope.get_version(version or scope.DEFAULT_VERSION).modules)
-
-
-def results_by_test(findings: Iterable[Finding]) -> dict[str, Status]:
-    """One status per test id as the official suite reports it (``model.findings.fold``)."""
-    return fold(findings)

@@ -29,7 +29,7 @@ def run(ctx: Context) -> list[Finding]:
         return judge(ctx.snapshot.default_sg_rules, "default security-group rules")
     if not (error.unsupported and ctx.snapshot.has_service("network")):
         return [TEST.aborted(f"could not read the cloud: {error}")]
-    # Neutron before 2023.2: look at what a new group and the default group actually get
+    # a Neutron without the default-rules API (before 2023.1): look at what a new group and the default group actually get
     probe = ctx.snapshot.probes.get(PROBE)
     if probe is None:
         return [TEST.aborted(f"{error}; --with-resources inspects a new security group instead")]

@@ -1,10 +1,11 @@
-"""CAPI (Kubernetes Cluster API) node images run a supported Ubuntu LTS (≥ 22.04): the release
-plan moves hosts and images to Ubuntu 22.04, and scs-0104 v2 wants CAPI images as k8snode."""
+"""CAPI (Kubernetes Cluster API) node images run a supported Ubuntu LTS (≥ 22.04); the rule is
+``standards/images.capi_ubuntu`` (the scs-0104 v2 draft)."""
 
 from __future__ import annotations
 
 from scs_iaas.checks.base import Check, Context
 from scs_iaas.model.findings import Finding, Test
+from scs_iaas.standards.images import capi_ubuntu, is_capi_image
 
 TEST = Test(
     "scs-iaas-capi-ubuntu",
@@ -14,37 +15,16 @@ TEST = Test(
     "scs-iaas manage images --definitions capi.yaml --apply with a current ubuntu-capi-image",
     "https://docs.scs.community/standards/scs-0104-v2-standard-images",
 )
-MIN_UBUNTU = (22, 4)
-
-
-def _version(text: str) -> tuple[int, int] | None:
-    try:
-        major, _, minor = str(text).partition(".")
-        return int(major), int(minor or 0)
-    except ValueError:
-        return None
 
 
 def run(ctx: Context) -> list[Finding]:
     out = []
     for image in ctx.snapshot.images:
-        props = image.properties
-        capi = image.name.startswith("ubuntu-capi-image") or props.get("os_purpose") == "k8snode"
-        if not capi or image.os_hidden:
+        if image.os_hidden or not is_capi_image(image.name, image.properties):
             continue
-        res = f"image {image.name}"
-        distro = str(props.get("os_distro", "")).lower()
-        version = _version(str(props.get("os_version", "")))
-        if distro != "ubuntu":
-            out.append(TEST.failed(f"os_distro={distro or 'unset'}, expected ubuntu", res))
-        elif version is None:
-            out.append(TEST.failed(f"os_version={props.get('os_version')!r} is not a version", res))
-        elif version < MIN_UBUNTU:
-            out.append(
-                TEST.failed(f"Ubuntu {version[0]}.{version[1]:02d} is older than 22.04", res)
-            )
-        else:
-            out.append(TEST.passed(f"Ubuntu {version[0]}.{version[1]:02d}", res))
+        res = capi_ubuntu(image.properties)
+        judged = TEST.passed if res.ok else TEST.failed
+        out.append(judged(res.reason, f"image {image.name}"))
     return out
 
 

@@ -285,6 +285,17 @@ def _spec_mv(specs: Mapping[str, Any]) -> str:
     return COMPUTE_MV if any(not k.startswith("scs:") for k in specs) else "2.61"
 
 
+def _set_specs(cloud: Cloud, fid: str | None, name: str, specs: Mapping[str, Any]) -> None:
+    _nova(
+        cloud,
+        "POST",
+        f"/flavors/{fid}/os-extra_specs",
+        f"set extra specs of flavor {name}",
+        json={"extra_specs": dict(specs)},
+        microversion=_spec_mv(specs),
+    )
+
+
 def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
     p = _params(a, FlavorSpec)
     body: dict[str, Any] = {
@@ -300,14 +311,7 @@ def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
     fid = str(_json(resp)["flavor"]["id"])
     if p.extra_specs:
         try:
-            _nova(
-                cloud,
-                "POST",
-                f"/flavors/{fid}/os-extra_specs",
-                f"set extra specs of flavor {a.name}",
-                json={"extra_specs": dict(p.extra_specs)},
-                microversion=_spec_mv(p.extra_specs),
-            )
+            _set_specs(cloud, fid, a.name, p.extra_specs)
         except CloudError as exc:  # e.g. Nova's validation refused a spec: keep no half flavor
             with contextlib.suppress(CloudError):
                 _nova(cloud, "DELETE", f"/flavors/{fid}", f"delete flavor {a.name}")
@@ -318,14 +322,7 @@ def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
 def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
     p, fid = _params(a, FlavorChange), a.resource_id
     if p.set_specs:
-        _nova(
-            cloud,
-            "POST",
-            f"/flavors/{fid}/os-extra_specs",
-            f"set extra specs of flavor {a.name}",
-            json={"extra_specs": dict(p.set_specs)},
-            microversion=_spec_mv(p.set_specs),
-        )
+        _set_specs(cloud, fid, a.name, p.set_specs)
     for key in p.unset_specs:
         _nova(
             cloud,

@@ -160,13 +160,22 @@ def _cloud_name(name: str | None) -> str | None:
 
 
 def connect(
-    name: str | None = None, *, authenticate: bool = True, config_file: str | None = None
+    name: str | None = None,
+    *,
+    authenticate: bool = True,
+    config_file: str | None = None,
+    shared_auth: dict[str, Any] | None = None,
 ) -> Cloud:
     """Open a session to cloud ``name`` (``--os-cloud``; default ``$OS_CLOUD``), from
     ``config_file`` when given (else openstacksdk's search path for clouds.yaml).
 
     Authenticates at once (one token request) so that a wrong entry, a wrong password or an
     unreachable Keystone is reported here, in one line, before any work starts.
+
+    ``shared_auth`` (a fleet passes one dict to all its connections): entries with the very same
+    Keystone, credentials and scope (regions of one cloud, or one cloud under several subjects)
+    share one auth plugin, so one token: Keystone issues it once and every service validates
+    it once, instead of once per entry (that, not our work, is most of a check's time).
     """
     import keystoneauth1.exceptions as ksa_exc
     import openstack.config
@@ -194,6 +203,12 @@ def connect(
     except ksa_exc.ClientException as exc:
         raise CloudError(f"cloud {label!r}: bad configuration: {_line(exc)}") from None
 
+    if shared_auth is not None:
+        cfg = region.config
+        key = repr(
+            (cfg.get("auth_type"), sorted((cfg.get("auth") or {}).items()), cfg.get("verify"))
+        )
+        session.auth = shared_auth.setdefault(key, session.auth)
     counter = ApiCounter()
     session.session.hooks["response"].append(counter.hook)
     result = Cloud(label, region, session, counter)

@@ -10,22 +10,10 @@ system reader) role, and a refused list must not hide the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from scs_iaas.cloud.connection import Cloud
-
-
-@dataclass(frozen=True)
-class HostApiFacts:
-    cloud: str
-    roles: tuple[str, ...] | None = None
-    roles_error: str = ""
-    extensions: tuple[str, ...] | None = None
-    extensions_error: str = ""
-    # (service type, interface, url) of every catalog endpoint (listing them needs admin)
-    endpoints: tuple[tuple[str, str, str], ...] | None = None
-    endpoints_error: str = ""
+from scs_iaas.model.host_api import HostApiFacts
 
 
 def _short(exc: BaseException) -> str:

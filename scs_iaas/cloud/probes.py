@@ -27,7 +27,7 @@ def _line(exc: BaseException, limit: int = 300) -> str:
     return " ".join(str(exc).split())[:limit] or type(exc).__name__
 
 
-# -- scs-0115: the fallback for Neutron before 2023.2 -------------------------------------
+# -- scs-0115: the fallback for a Neutron without the default-rules API (before 2023.1) -------------------------------------
 
 
 def rules_of_new_security_groups(cloud: Cloud, name: str) -> tuple[SecurityGroupRuleRec, ...]:
@@ -189,16 +189,12 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX) -> int:
                 cloud.conn.key_manager.delete_secret(_secret_id(s), ignore_missing=False)
                 n += 1
     bs: Any = cloud.conn.block_storage  # v2 and v3 proxies: the SDK's types do not line up
-    for b in bs.backups():
-        if (b.name or "").startswith(prefix):
-            bs.delete_backup(b, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(b, wait=WAIT)
-            n += 1
-    for v in bs.volumes():
-        if (v.name or "").startswith(prefix):
-            bs.delete_volume(v, ignore_missing=True)
-            with contextlib.suppress(Exception):
-                bs.wait_for_delete(v, wait=WAIT)
-            n += 1
+    # backups first: Cinder refuses to delete a volume that still has one
+    for listing, delete in ((bs.backups, bs.delete_backup), (bs.volumes, bs.delete_volume)):
+        for res in listing():
+            if (res.name or "").startswith(prefix):
+                delete(res, ignore_missing=True)
+                with contextlib.suppress(Exception):
+                    bs.wait_for_delete(res, wait=WAIT)
+                n += 1
     return n

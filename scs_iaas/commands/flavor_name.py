@@ -67,35 +67,16 @@ def run(args: argparse.Namespace) -> int:
         return _run_jsonl(args.jsonl, sys.stdout)
     if not args.names:
         raise InputError(f"flavor-name {args.action}: give at least one NAME (or --jsonl FILE)")
+    from scs_iaas.app.flavor_name import answer
+
     to = getattr(args, "to", "v2")
-    rows = [_row(args.action, name, to) for name in args.names]
+    rows = [answer(args.action, name, to) for name in args.names]
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         _print_table(args.action, rows)
     return 0
-
-
-def _row(action: str, name: str, to: str) -> dict[str, Any]:
-    """One name's result; a bad name raises FlavorNameError (an InputError: exit 2)."""
-    from scs_iaas.standards import flavor_names as fn
-
-    f, syntax = fn.parse_tolerant(name)
-    if action == "describe":
-        return {"name": name, "description": fn.describe(f)}
-    if action == "convert":
-        return {"name": name, "to": to, "converted": fn.format_name(f, to)}
-    if action == "specs":
-        return {"name": name, "specs": fn.flavor_dict(f)}
-    return {
-        "name": name,
-        "check": fn.check_name(name),
-        "syntax": syntax,
-        "canonical": fn.format_name(f),
-        "short": fn.format_name(fn.shorten(f)),
-        "description": fn.describe(f),
-    }
 
 
 def _print_table(action: str, rows: list[dict[str, Any]]) -> None:
@@ -122,34 +103,12 @@ def _print_table(action: str, rows: list[dict[str, Any]]) -> None:
 
 def _run_jsonl(path: str, out: TextIO) -> int:
     """Machine mode: same order, one result per input object; blank lines are skipped."""
-    from scs_iaas.standards import flavor_names as fn
+    from scs_iaas.app.flavor_name import corpus_record
 
-    names = _read_jsonl(path)
-    for name in names:
-        record = {
-            "name": name,
-            "v3": _attempt(fn, name, "v3"),
-            "v1": _attempt(fn, name, "v1"),
-            "check": fn.check_name(name),
-        }
-        out.write(json.dumps(record, ensure_ascii=False))
+    for name in _read_jsonl(path):
+        out.write(json.dumps(corpus_record(name), ensure_ascii=False))
         out.write("\n")
     return 0
-
-
-def _attempt(fn: Any, name: str, syntax: str) -> dict[str, Any] | None:
-    if not fn.is_scs_name(name):
-        return None
-    try:
-        f = fn.parse(name, syntax)
-    except fn.FlavorNameError as exc:
-        return {"ok": False, "error": str(exc)}
-    return {
-        "ok": True,
-        "canonical": fn.format_name(f),
-        "short": fn.format_name(fn.shorten(f)),
-        "dict": fn.flavor_dict(f),
-    }
 
 
 def _read_jsonl(path: str) -> list[str]:

@@ -16,10 +16,13 @@ import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scs_iaas.app.host import AREAS
 from scs_iaas.report.meta import Meta
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scs_iaas.model.findings import Finding
 
 CHECK_FORMATS = ("text", "json", "junit", "html")
 
@@ -274,31 +277,27 @@ def run_sensors(args: argparse.Namespace) -> int:
 
 def run_bench_disk(args: argparse.Namespace) -> int:
     from scs_iaas.app.host import bench_disk
-    from scs_iaas.model.findings import exit_code
-    from scs_iaas.report import emit
 
     findings, facts = bench_disk(
         args.path, write_count(args), args.engine, overwrite_device=args.overwrite_device
     )
-    emit(
-        findings,
-        args.format,
-        title="scs-iaas host bench-disk",
-        meta=Meta(verbose=True, data={"facts": facts}),
-    )
-    return exit_code(findings)
+    return _emit_bench(args, "bench-disk", findings, facts)
 
 
 def run_bench_encryption(args: argparse.Namespace) -> int:
     from scs_iaas.app.host import bench_encryption
+
+    findings, facts = bench_encryption(args.dir, write_count(args), args.engine, args.key_size)
+    return _emit_bench(args, "bench-encryption", findings, facts)
+
+
+def _emit_bench(
+    args: argparse.Namespace, name: str, findings: list[Finding], facts: dict[str, Any]
+) -> int:
+    """A benchmark's report lists every finding: the numbers are the point."""
     from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit
 
-    findings, facts = bench_encryption(args.dir, write_count(args), args.engine, args.key_size)
-    emit(
-        findings,
-        args.format,
-        title="scs-iaas host bench-encryption",
-        meta=Meta(verbose=True, data={"facts": facts}),
-    )
+    meta = Meta(verbose=True, data={"facts": facts})
+    emit(findings, args.format, title=f"scs-iaas host {name}", meta=meta)
     return exit_code(findings)

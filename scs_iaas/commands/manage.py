@@ -96,25 +96,20 @@ def register(sub: Any) -> None:
 
 
 def run_flavors(args: argparse.Namespace) -> int:
-    from scs_iaas.app.manage import plan_flavors
-
-    managed = plan_flavors(
-        args.os_cloud,
+    return _manage(
+        args,
+        "flavors",
         flavor_set=args.flavor_set,
         definitions=args.definitions,
         specs=args.spec,
         replace_drifted=args.replace,
     )
-    return _finish(args, managed)
 
 
 def run_images(args: argparse.Namespace) -> int:
-    from scs_iaas.app.manage import plan_images
-
-    managed = plan_images(
-        args.os_cloud, definitions=args.definitions, delete=args.delete, today=_today(args.today)
+    return _manage(
+        args, "images", definitions=args.definitions, delete=args.delete, today=_today(args.today)
     )
-    return _finish(args, managed)
 
 
 def _today(text: str | None) -> date | None:
@@ -127,37 +122,48 @@ def _today(text: str | None) -> date | None:
 
 
 def run_volume_types(args: argparse.Namespace) -> int:
-    from scs_iaas.app.manage import plan_volume_types
-
-    managed = plan_volume_types(
-        args.os_cloud,
+    return _manage(
+        args,
+        "volume-types",
         definitions=args.definitions,
         encrypted_name=args.encrypted_name,
         replicated=args.replicated,
     )
-    return _finish(args, managed)
 
 
-def _finish(args: argparse.Namespace, managed: Managed) -> int:
-    from scs_iaas.app.manage import apply, require_admin
+def _manage(args: argparse.Namespace, area: str, **options: Any) -> int:
+    """``app.manage.manage`` (plan, print, apply if asked), then the JSON plan and the exit
+    code: 1 for unresolved conflicts, or with --check for pending changes."""
+    from scs_iaas.app.manage import manage, require_admin
     from scs_iaas.report.plan import render_json, render_text
 
-    cloud, plan = managed.cloud, managed.plan
     out = sys.stdout
     text = args.format == "text"
-    if text:
-        render_text(plan, out, title=f"plan: {plan.kind} on {cloud.name}")
-    if args.apply:
-        require_admin(managed)
-    if args.apply and plan.changes:
-        try:
-            if text:
+    seen: list[Managed] = []
+
+    def show(managed: Managed) -> None:
+        seen.append(managed)
+        plan = managed.plan
+        if text:
+            render_text(plan, out, title=f"plan: {plan.kind} on {managed.cloud.name}")
+        if args.apply:
+            require_admin(managed)  # refused before the "applying" line, nothing changed
+            if text and plan.changes:
                 print(f"applying {len(plan.changes)} change(s) …", file=out, flush=True)
-            apply(managed, log=out if text else None)
-        finally:
-            _debug(args, cloud)
-    else:
-        _debug(args, cloud)
+
+    try:
+        managed = manage(
+            area,
+            args.os_cloud,
+            do_apply=args.apply,
+            show=show,
+            log=out if text else None,
+            **options,
+        )
+    finally:
+        if seen:
+            _debug(args, seen[0].cloud)
+    cloud, plan = managed.cloud, managed.plan
     if args.format == "json":
         render_json(
             plan,

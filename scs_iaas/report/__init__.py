@@ -57,12 +57,20 @@ def emit_to(
         return
     import io
 
-    from scs_iaas.errors import InputError
-
     buf = io.StringIO()
     emit(findings, fmt, title=title, meta=meta, out=buf)
+    write_to(path, buf.getvalue())
+
+
+def write_to(path: str | None, text: str) -> None:
+    """Write a rendered report to ``path`` (stdout without one) in one go."""
+    from scs_iaas.errors import InputError
+
+    if not path:
+        sys.stdout.write(text)
+        return
     try:
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(buf.getvalue())
+            fh.write(text)
     except OSError as exc:
         raise InputError(f"--output {path}: {exc.strerror}") from None

@@ -56,14 +56,18 @@ def render_html(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
         parts.append('<div class="verdicts">')
         for name, v in versions.items():
             main = str(v.get("main", ""))
-            rec = str(v.get("recommended", ""))
+            status = str(v.get("status", ""))
+            scope_name = str(meta.scope.get("name", "SCS-compatible IaaS"))
             parts.append(
-                f'<div class="card {escape(main)}"><h2>SCS-compatible IaaS {escape(name)}</h2>'
+                f'<div class="card {escape(main)}"><h2>{escape(scope_name)} {escape(name)}</h2>'
                 f'<div class="big {escape(main)}">main: {escape(main)}</div>'
                 f"<div>{escape(str(v.get('line', '')))}</div>"
-                f'<div class="{escape(rec)}">recommended: {escape(rec)}</div></div>'
+                f"<div>{escape(status)}</div></div>"
             )
         parts.append("</div>")
+    outside = meta.outside_lines
+    if outside:
+        parts.append('<pre class="outside">' + escape("\n".join(outside)) + "</pre>")
 
     by_standard: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:

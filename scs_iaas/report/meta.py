@@ -23,6 +23,13 @@ class Meta:
     verdict_lines: list[str] = field(default_factory=list)
     api_requests: int | None = None
     seconds: float | None = None
+    # the certificate run, for the official report (scs-yaml) and the text report
+    reference_date: str = ""
+    scope: dict[str, Any] = field(default_factory=dict)  # uuid, name, url, source
+    forced_version: str | None = None
+    forced_tests: str | None = None
+    official_results: dict[str, int] = field(default_factory=dict)  # judged ids: 1/0/-1
+    outside_lines: list[str] = field(default_factory=list)  # outside the certificate
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

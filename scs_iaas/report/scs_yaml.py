@@ -1,67 +1,102 @@
-"""The official SCS compliance report (scs-compliance-check.py ``-o report.yaml``) fields,
-so that results can be compared with, or uploaded like, the official suite's."""
+"""The official SCS compliance report, as ``scs-compliance-check.py -o`` writes it and the SCS
+compliance monitor (``POST /reports``) accepts it.
+
+One YAML document per subject, each starting with an explicit ``---``: ``spec`` (uuid, name,
+url of the scope), ``checked_at`` (a YAML timestamp, local time without zone as the official
+tool writes it), ``reference_date``, ``subject`` and ``run`` (uuid, argv, assignment, sections,
+forced_version, forced_tests, invocations). The monitor reads the results of every invocation
+(test id -> 1 pass, 0 abort, -1 fail); ``run.uuid`` must be new to it (a repeat is HTTP 409).
+Only ids of the judged versions' targets go in: our own ``scs-iaas-…`` ids and those of draft
+standards stay out (the official tool does not run them either). No ``versions`` key: a monitor
+given one expects another layout and fails.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
 
 from scs_iaas.model.findings import Finding, Status
 from scs_iaas.report.meta import Meta
 
-SPEC = {
-    "uuid": "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f",
-    "name": "SCS-compatible IaaS",
-    "url": "https://raw.githubusercontent.com/SovereignCloudStack/standards/main/Tests/"
-    "scs-compatible-iaas.yaml",
-}
-_VALUE = {"PASS": 1, "WARN": 1, "FAIL": -1, "ABORT": 0}
+_WORD = {1: "PASS", 0: "ABORT", -1: "FAIL"}
+_SIGNAL = {Status.FAIL: "ERROR", Status.ABORT: "CRITICAL", Status.WARN: "WARNING"}
 
 
-def render_scs_yaml(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
-    import yaml
+def _checked_at(text: str) -> datetime:
+    """The official tool writes ``datetime.now()``: local time, no zone (the monitor compares
+    it with its own naive ``now``)."""
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.now()
+    return dt.astimezone().replace(tzinfo=None) if dt.tzinfo else dt
 
-    results = meta.results
-    official = {tid: _VALUE[st] for tid, st in results.items() if st in _VALUE}
-    stdout = [
-        f"{tid}: {'PASS' if v == 1 else 'FAIL' if v == -1 else 'ABORT'}"
-        for tid, v in official.items()
-    ]
+
+def document(findings: Sequence[Finding], meta: Meta) -> dict[str, Any]:
+    """One report document (plain data) for one subject's run."""
+    official: dict[str, int] = dict(meta.official_results)
+    ids = set(official)
+    stdout = [f"{tid}: {_WORD[v]}" for tid, v in official.items()]
+    # the log lines of the judged ids, worded as the official script logs them
     stderr = [
-        f"{'ERROR' if f.status == Status.FAIL else 'WARNING'}: {f.id}: {f.resource}: {f.reason}"
+        f"{_SIGNAL[f.status]}: {f.id}: {f.resource + ': ' if f.resource else ''}{f.reason}"
         for f in findings
-        if f.status in (Status.FAIL, Status.WARN, Status.ABORT)
+        if f.id in ids and f.status in _SIGNAL
     ]
-    checked_at = meta.checked_at
+    counts = {
+        signal: sum(1 for line in stderr + stdout if line.lower().startswith(signal))
+        for signal in ("info", "warning", "error", "critical")
+    }
     inv_id = str(uuid.uuid4())
-    doc = {
-        "spec": SPEC,
+    checked_at = _checked_at(meta.checked_at)
+    argv = [str(a) for a in meta.argv[1:]]
+    return {
+        "spec": {k: meta.scope.get(k) for k in ("uuid", "name", "url")},
         "checked_at": checked_at,
-        "reference_date": str(checked_at)[:10],
+        "reference_date": (
+            date.fromisoformat(meta.reference_date) if meta.reference_date else checked_at.date()
+        ),
         "subject": meta.subject,
         "run": {
             "uuid": str(uuid.uuid4()),
-            "argv": list(meta.argv),
+            "argv": argv,
             "assignment": {"os_cloud": meta.cloud},
             "sections": None,
-            "forced_version": None,
-            "forced_tests": None,
+            "forced_version": meta.forced_version or None,
+            "forced_tests": meta.forced_tests or None,
             "invocations": {
                 inv_id: {
                     "id": inv_id,
-                    "cmd": "scs-iaas check",
-                    "result": 0,
+                    "cmd": " ".join(["scs-iaas", *argv]),
                     "results": official,
                     "rc": 0,
                     "stdout": stdout,
                     "stderr": stderr,
-                    "info": 0,
-                    "warning": sum(f.status == Status.WARN for f in findings),
-                    "error": sum(f.status == Status.FAIL for f in findings),
-                    "critical": sum(f.status == Status.ABORT for f in findings),
+                    **counts,
                 }
             },
         },
-        "versions": meta.versions,
     }
-    return str(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120))
+
+
+def dump_documents(documents: Sequence[dict[str, Any]]) -> str:
+    """Documents as the official tool dumps them, each with an explicit ``---``."""
+    import yaml
+
+    return str(
+        yaml.safe_dump_all(
+            documents,
+            default_flow_style=False,
+            sort_keys=False,
+            explicit_start=True,
+            allow_unicode=True,
+        )
+    )
+
+
+def render_scs_yaml(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
+    """One document (a fleet's report: ``report.fleet.render_fleet_scs_yaml``)."""
+    return dump_documents([document(findings, meta)])

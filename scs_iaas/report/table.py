@@ -59,8 +59,13 @@ def render_text(findings: Sequence[Finding], *, title: str, meta: Meta, out: Tex
     if passed:
         console.print(f"[green]{passed} passing findings not shown (-v shows them)[/]")
     for line in meta.verdict_lines:
-        style = "bold red" if "FAIL" in line else "bold green" if "PASS" in line else ""
-        console.print(f"[{style}]{escape(line)}[/]" if style else escape(line))
+        style = ""
+        if line.startswith("- "):
+            style = "bold red" if ": FAIL" in line else "bold green" if "PASS" in line else ""
+        console.print(f"[{style}]{escape(line)}[/]" if style else escape(line), soft_wrap=True)
+    # apart, and labelled: what the certificate does not decide on
+    for line in meta.outside_lines:
+        console.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
     counts = Counter(f.status for f in findings)
     summary = ", ".join(f"{counts[s]} {s.lower()}" for s in Status if counts[s])
     console.print(summary or "no findings")

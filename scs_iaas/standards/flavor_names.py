@@ -848,6 +848,13 @@ def parse_tolerant(name: str) -> tuple[FlavorName, str]:
     raise _diagnose(name, "v1" if ":" in name else "v3")
 
 
+def reference_misreads(f: FlavorName) -> bool:
+    """True for a name the official reference parser rejects although the standard allows it:
+    a GPU without CU count (nor ``h``) right before ``_ib`` (docs/flavor-naming.md, deviation
+    1; the official ``scs-0100-syntax-check`` FAILs such a flavor until that is fixed)."""
+    return f.has_gpu and f.ib and f.gpu_cu is None and f.gpu_freq == 0
+
+
 def check_name(name: str) -> Verdict:
     """The scs-0100 syntax-check verdict for one flavor name.
 

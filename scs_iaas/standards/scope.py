@@ -1,76 +1,139 @@
-"""The certificate scope "SCS-compatible IaaS" as data: versions, modules, targets, verdicts.
+"""The certificate scope "SCS-compatible IaaS", read from the official YAML.
 
-The official compliance framework (``Tests/scs-compatible-iaas.yaml``) groups test ids into
-*modules* (one per standard version) and each module's ids into *targets*: ``main`` decides the
-certificate, ``recommended`` is reported but does not, ``preview`` holds manual checks. A
-*version* of the scope includes a list of modules. This module keeps that table as plain data so
-that checks can grade their results (a failed recommended test is a warning, not a failure) and
-so that a run can be summarised the way the official ``scs-compliance-check.py`` prints it.
+The scope is not written down here: it is ``Tests/scs-compatible-iaas.yaml`` of the SCS
+standards repository, shipped unmodified as package data (``scope_data/``, with the commit it
+came from in ``scope_data/source.yaml``) and parsed by ``parse_scope``; ``check --scope FILE``
+parses a newer copy. That file groups test ids into *modules* (one per standard version, plus
+``…-rec`` modules with the recommended ids and ``…-manual`` modules with manual checks) and each
+module's ids into *targets*; a *version* of the scope includes modules, and only the ``main``
+target decides the certificate. The *timeline* says which versions are in force on a day.
 
-Membership facts come from the standards repository (commit 077174d9, 2026-08-21). Where the
-exact membership is not known, the entry says "(unsure)" and follows what the standard's text
-implies.
+``verdict_lines`` prints a version's verdict exactly as ``scs-compliance-check.py`` does for the
+same results; ``outside_lines`` shows, apart and labelled, what the certificate does not contain
+(recommended ids, ids in no module, draft standards, our own ``scs-iaas-…`` tests).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import builtins
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any, Literal
 
 from scs_iaas.errors import InputError
 from scs_iaas.model.findings import Finding, Status
 
-Target = Literal["main", "recommended", "preview"]
 TargetVerdictName = Literal["PASS", "FAIL", "TENTATIVE"]
 
-SCOPE_NAME = "SCS-compatible IaaS"
+PACKAGED_FILE = "scs-compatible-iaas.yaml"
+# the version scs-iaas falls back to before the timeline starts (it knows no older scope)
 DEFAULT_VERSION = "v5.1"
+# the official result values (scs_cert_lib.TESTCASE_VERDICTS); absent = missing
+RESULT_VALUE: Mapping[str, int] = {"PASS": 1, "WARN": 1, "ABORT": 0, "FAIL": -1}
 
 
 class UnknownVersionError(InputError, ValueError):
     """A scope version name that does not exist; the message lists the valid names."""
 
 
+class ScopeError(InputError):
+    """A scope file that cannot be used; the message names the file and the field."""
+
+
+_MODULE_ID = re.compile(r"^(?P<standard>scs-\d{4})-(?P<version>v\d+(?:\.\d+)?)")
+
+
 @dataclass(frozen=True)
-class Module:
-    """One standard version as the certificate sees it: which test ids decide, which advise."""
+class TestCase:
+    """One test id of the scope file with its description; ``automated`` is False for the
+    manual checks (a script entry without ``executable``)."""
+
+    __test__ = False  # not a pytest test class
 
     id: str
-    standard: str
-    version: str
-    main: tuple[str, ...] = ()
-    recommended: tuple[str, ...] = ()
-    preview: tuple[str, ...] = ()
+    description: str = ""
+    url: str = ""
+    automated: bool = True
 
-    def target_of(self, test_id: str) -> Target | None:
+
+@dataclass(frozen=True)
+class Module:
+    """One module of the scope file: a standard version and its targets (ids in file order)."""
+
+    id: str
+    name: str = ""
+    url: str = ""
+    targets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    parameters: Mapping[str, str] = field(default_factory=dict)
+
+    @builtins.property
+    def standard(self) -> str:
+        """``scs-0102`` for ``scs-0102-v1-rec``; the id itself for e.g. ``opc-v2022.11``."""
+        m = _MODULE_ID.match(self.id)
+        return m.group("standard") if m else self.id
+
+    @builtins.property
+    def version(self) -> str:
+        """``v1`` for ``scs-0102-v1-rec``, ``v3.1`` for ``scs-0100-v3.1``; "" if none."""
+        m = _MODULE_ID.match(self.id)
+        return m.group("version") if m else ""
+
+    @builtins.property
+    def main(self) -> tuple[str, ...]:
+        return self.targets.get("main", ())
+
+    @builtins.property
+    def recommended(self) -> tuple[str, ...]:
+        return self.targets.get("recommended", ())
+
+    @builtins.property
+    def preview(self) -> tuple[str, ...]:
+        return self.targets.get("preview", ())
+
+    def target_of(self, test_id: str) -> str | None:
         """The target a test id belongs to in this module, or None if it is not listed."""
-        if test_id in self.main:
-            return "main"
-        if test_id in self.recommended:
-            return "recommended"
-        if test_id in self.preview:
-            return "preview"
+        for target, ids in self.targets.items():
+            if test_id in ids:
+                return target
         return None
 
 
 @dataclass(frozen=True)
+class Include:
+    """A module as a version includes it, with the parameters it passes (``image_spec``)."""
+
+    module: Module
+    parameters: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Version:
-    """A version of the scope: its name, its status today, and the modules it includes."""
+    """A version of the scope: the modules it includes and, merged over them, its targets
+    (sorted ids per target, in the order targets first appear, as the official tool does)."""
 
     name: str
-    status: str
-    modules: tuple[Module, ...]
+    includes: tuple[Include, ...]
     stabilized_at: date | None = None
 
-    def ids(self, target: Target) -> tuple[str, ...]:
-        """All test ids of one target over all modules, in module order, without duplicates."""
-        seen: dict[str, None] = {}
+    @builtins.property
+    def modules(self) -> tuple[Module, ...]:
+        return tuple(inc.module for inc in self.includes)
+
+    @builtins.property
+    def targets(self) -> dict[str, tuple[str, ...]]:
+        merged: dict[str, set[str]] = {}
         for module in self.modules:
-            for test_id in getattr(module, target):
-                seen.setdefault(test_id, None)
-        return tuple(seen)
+            for target, ids in module.targets.items():
+                merged.setdefault(target, set()).update(ids)
+        return {target: tuple(sorted(ids)) for target, ids in merged.items()}
+
+    def ids(self, target: str = "main") -> tuple[str, ...]:
+        """The sorted test ids of one target over all included modules."""
+        return self.targets.get(target, ())
 
     def module(self, module_id: str) -> Module:
         for module in self.modules:
@@ -79,308 +142,277 @@ class Version:
         names = ", ".join(m.id for m in self.modules)
         raise ValueError(f"version {self.name} has no module {module_id!r} (has: {names})")
 
+    def parameter(self, module_id: str, name: str) -> str | None:
+        """A parameter the version passes to one of its modules (e.g. ``image_spec``)."""
+        for inc in self.includes:
+            if inc.module.id == module_id:
+                return inc.parameters.get(name)
+        return None
 
-# --- test-id tables --------------------------------------------------------------------------
 
-_0102_V1_MAIN = (
-    "scs-0102-prop-architecture",
-    "scs-0102-prop-min_disk",
-    "scs-0102-prop-min_ram",
-    "scs-0102-prop-os_version",
-    "scs-0102-prop-os_distro",
-    "scs-0102-prop-hw_disk_bus",
-    "scs-0102-prop-image_build_date",
-    "scs-0102-prop-image_original_user",
-    "scs-0102-prop-image_source",
-    "scs-0102-prop-image_description",
-    "scs-0102-prop-replace_frequency",
-    "scs-0102-prop-provided_until",
-    "scs-0102-prop-uuid_validity",
-    "scs-0102-image-recency",
-)
-# v1 recommends these; v2 moves os_purpose and the uniqueness rule into main.
-_0102_V1_RECOMMENDED = (
-    "scs-0102-prop-hash_algo",
-    "scs-0102-prop-os_purpose",
-    "scs-0102-prop-hypervisor_type",
-    "scs-0102-prop-hw_rng_model",
-    "scs-0102-prop-hotfix_hours",
-    "scs-0102-os_purpose-uniqueness",
-)
-_0102_V2_MOVED = ("scs-0102-prop-os_purpose", "scs-0102-os_purpose-uniqueness")
+@dataclass(frozen=True)
+class Scope:
+    """The parsed scope file."""
 
-_0103_MANDATORY = (
-    "1v-4",
-    "2v-8",
-    "4v-16",
-    "8v-32",
-    "1v-2",
-    "2v-4",
-    "4v-8",
-    "8v-16",
-    "16v-32",
-    "1v-8",
-    "2v-16",
-    "4v-32",
-    "1l-1",
-    "2v-4-20s",
-    "4v-16-100s",
-)
-_0103_RECOMMENDED = (
-    "1v-4-10",
-    "2v-8-20",
-    "4v-16-50",
-    "8v-32-100",
-    "1v-2-5",
-    "2v-4-10",
-    "4v-8-20",
-    "8v-16-50",
-    "16v-32-100",
-    "1v-8-20",
-    "2v-16-50",
-    "4v-32-100",
-    "1l-1-5",
-    "16v-64",
-    "8v-64",
-    "16v-128",
-)
+    name: str
+    uuid: str
+    url: str
+    testcases: Mapping[str, TestCase]
+    modules: Mapping[str, Module]
+    versions: tuple[Version, ...]  # in file order (newest first)
+    # (day, {version: status}) newest first; a version an entry does not name is deprecated
+    timeline: tuple[tuple[date, Mapping[str, str]], ...]
+    variables: tuple[str, ...] = ()
+    source: str = ""  # where it was read from, for messages and reports
 
-MODULES: Mapping[str, Module] = {
-    m.id: m
-    for m in (
-        # The E2E/Tempest module carries no targets in the certificate yaml.
-        Module("tempest", "scs-0128", "v1"),
-        Module(
-            "scs-0100-v3.1",
-            "scs-0100",
-            "v3",
-            main=("scs-0100-syntax-check", "scs-0100-semantics-check"),
-        ),
-        Module(
-            "scs-0101-v1",
-            "scs-0101",
-            "v1",
-            main=("scs-0101-rngd", "scs-0101-entropy-avail", "scs-0101-fips-test"),
-            recommended=("scs-0101-flavor-property", "scs-0101-image-property"),
-        ),
-        Module(
-            "scs-0102-v1",
-            "scs-0102",
-            "v1",
-            main=_0102_V1_MAIN,
-            recommended=_0102_V1_RECOMMENDED,
-        ),
-        # (unsure) that `next` already includes scs-0102-v2; the split follows the v2 text.
-        Module(
-            "scs-0102-v2",
-            "scs-0102",
-            "v2",
-            main=_0102_V1_MAIN + _0102_V2_MOVED,
-            recommended=tuple(i for i in _0102_V1_RECOMMENDED if i not in _0102_V2_MOVED),
-        ),
-        Module(
-            "scs-0103-v1",
-            "scs-0103",
-            "v1",
-            main=tuple(f"scs-0103-flavor-{n}" for n in _0103_MANDATORY),
-            recommended=tuple(f"scs-0103-flavor-{n}" for n in _0103_RECOMMENDED),
-        ),
-        # used by v4 (image list scs-0104-v1-images.yaml: Ubuntu 22.04 mandatory)
-        Module(
-            "scs-0104-v1-1",
-            "scs-0104",
-            "v1",
-            main=(
-                "scs-0104-source-capi-1",
-                "scs-0104-source-ubuntu-2204",
-                "scs-0104-source-ubuntu-2004",
-                "scs-0104-source-debian-12",
-                "scs-0104-source-debian-11",
-                "scs-0104-image-ubuntu-2204",
-            ),
-            recommended=("scs-0104-image-capi-1",),
-        ),
-        # used by v5.1 and next (image list scs-0104-v1-images-v5.yaml: Ubuntu 24.04 mandatory)
-        Module(
-            "scs-0104-v1-2",
-            "scs-0104",
-            "v1",
-            main=(
-                "scs-0104-source-capi-1",
-                "scs-0104-source-capi-2",
-                "scs-0104-source-ubuntu-2404",
-                "scs-0104-source-ubuntu-2204",
-                "scs-0104-source-ubuntu-2004",
-                "scs-0104-source-debian-13",
-                "scs-0104-source-debian-12",
-                "scs-0104-source-debian-11",
-                "scs-0104-image-ubuntu-2404",
-            ),
-            recommended=("scs-0104-image-capi-2", "scs-0104-image-debian-12"),
-        ),
-        Module(
-            "scs-0114-v1",
-            "scs-0114",
-            "v1",
-            main=("scs-0114-syntax-check",),
-            recommended=("scs-0114-encrypted-type", "scs-0114-replicated-type"),
-        ),
-        Module("scs-0115-v1", "scs-0115", "v1", main=("scs-0115-default-rules",)),
-        Module(
-            "scs-0116-v1",
-            "scs-0116",
-            "v1",
-            main=("scs-0116-permissions",),
-            recommended=("scs-0116-presence",),
-            preview=("key-manager-docs-check",),
-        ),
-        Module("scs-0117-v1", "scs-0117", "v1", main=("scs-0117-test-backup",)),
-        Module("scs-0121-v1", "scs-0121", "v1", preview=("availability-zones-check",)),
-        # (unsure) the suite no longer prints scs-0123-service-object-store, so it is left out;
-        # swift-s3 stays main although it was "defused" in 2026-06.
-        Module(
-            "scs-0123-v1",
-            "scs-0123",
-            "v1",
-            main=(
-                "scs-0123-service-compute",
-                "scs-0123-service-identity",
-                "scs-0123-service-image",
-                "scs-0123-service-network",
-                "scs-0123-service-load-balancer",
-                "scs-0123-service-placement",
-                "scs-0123-storage-apis",
-                "scs-0123-swift-s3",
-            ),
-        ),
-        # (unsure) v2 is a draft: object store as catalog type `object-store-s3`, no placement.
-        Module(
-            "scs-0123-v2",
-            "scs-0123",
-            "v2",
-            main=(
-                "scs-0123-service-compute",
-                "scs-0123-service-identity",
-                "scs-0123-service-image",
-                "scs-0123-service-network",
-                "scs-0123-service-load-balancer",
-                "scs-0123-storage-apis",
-                "scs-0123-service-s3",
-            ),
-        ),
-        Module("scs-0302-v1", "scs-0302", "v1", preview=("domain-manager-check",)),
+    def version(self, name: str) -> Version:
+        """The version called ``name``; an error naming the valid names otherwise."""
+        for v in self.versions:
+            if v.name == name:
+                return v
+        valid = ", ".join(v.name for v in self.versions)
+        raise UnknownVersionError(f"unknown {self.name} version {name!r} (valid: {valid})")
+
+    def _entry(self, day: date) -> Mapping[str, str]:
+        for since, table in self.timeline:
+            if day >= since:
+                return table
+        return {}
+
+    def status_on(self, name: str, day: date) -> str:
+        """effective/warn/draft/deprecated on ``day`` (the official ``annotate_validity``)."""
+        self.version(name)
+        return self._entry(day).get(name) or "deprecated"
+
+    def valid_on(self, day: date) -> tuple[Version, ...]:
+        """The versions the timeline names on ``day`` (any status): what the official tool
+        checks and prints when no version is forced, in file order."""
+        entry = self._entry(day)
+        return tuple(v for v in self.versions if entry.get(v.name))
+
+    def effective_on(self, day: date) -> str:
+        """The newest version in force ("effective") on ``day``; ``DEFAULT_VERSION`` (or the
+        first stabilized version) before the timeline starts."""
+        entry = self._entry(day)
+        for v in self.versions:
+            if entry.get(v.name) == "effective":
+                return v.name
+        if any(v.name == DEFAULT_VERSION for v in self.versions):
+            return DEFAULT_VERSION
+        stable = [v.name for v in self.versions if v.stabilized_at]
+        return stable[0] if stable else self.versions[0].name
+
+    def companions(self, version: Version) -> tuple[Module, ...]:
+        """The ``…-rec`` modules beside those a version includes: recommended ids that the
+        certificate lists but does not decide on."""
+        out: dict[str, Module] = {}
+        for module in version.modules:
+            rec = self.modules.get(f"{module.id}-rec")
+            if rec is not None:
+                out.setdefault(rec.id, rec)
+        return tuple(out.values())
+
+    def automated_ids(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.testcases.values() if t.automated)
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+_SPEC_KEYS = {"uuid", "name", "url", "versions", "prerequisite", "variables", "scripts"}
+_SPEC_KEYS |= {"modules", "timeline"}
+
+
+def _need(cond: bool, source: str, where: str, message: str) -> None:
+    if not cond:
+        raise ScopeError(f"{source}: {where}: {message}")
+
+
+def _ids(value: Any, source: str, where: str) -> tuple[str, ...]:
+    _need(isinstance(value, list), source, where, "not a list of test ids")
+    for item in value:
+        _need(isinstance(item, str), source, where, f"not a test id: {item!r}")
+    return tuple(value)
+
+
+def _day(value: Any, source: str, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ScopeError(f"{source}: {where}: not a date: {value!r}") from None
+
+
+def _testcases(doc: Mapping[str, Any], source: str) -> dict[str, TestCase]:
+    out: dict[str, TestCase] = {}
+    scripts = doc.get("scripts") or []
+    _need(isinstance(scripts, list), source, "scripts", "not a list")
+    for i, script in enumerate(scripts):
+        _need(isinstance(script, dict), source, f"scripts[{i}]", "not a mapping")
+        automated = "executable" in script
+        for j, tc in enumerate(script.get("testcases") or []):
+            where = f"scripts[{i}].testcases[{j}]"
+            _need(isinstance(tc, dict) and isinstance(tc.get("id"), str), source, where, "no id")
+            _need(tc["id"] not in out, source, where, f"duplicate test id {tc['id']!r}")
+            description = " ".join(str(tc.get("description", "")).split())
+            out[tc["id"]] = TestCase(tc["id"], description, str(tc.get("url", "")), automated)
+    return out
+
+
+def _modules(
+    doc: Mapping[str, Any], source: str, known: Mapping[str, TestCase]
+) -> dict[str, Module]:
+    out: dict[str, Module] = {}
+    raw = doc.get("modules")
+    if not isinstance(raw, list):
+        raise ScopeError(f"{source}: modules: missing or not a list")
+    for i, m in enumerate(raw):
+        where = f"modules[{i}]"
+        _need(isinstance(m, dict) and isinstance(m.get("id"), str), source, where, "no id")
+        where = f"module {m['id']}"
+        _need(m["id"] not in out, source, where, "duplicate module id")
+        targets_raw = m.get("targets") or {}
+        _need(isinstance(targets_raw, dict), source, where, "targets is not a mapping")
+        targets: dict[str, tuple[str, ...]] = {}
+        for target, ids in targets_raw.items():
+            targets[str(target)] = _ids(ids, source, f"{where}: target {target}")
+            for test_id in targets[str(target)]:
+                _need(test_id in known, source, where, f"unknown test id {test_id!r}")
+        params = m.get("parameters") or {}
+        _need(isinstance(params, dict), source, where, "parameters is not a mapping")
+        out[m["id"]] = Module(
+            id=m["id"],
+            name=" ".join(str(m.get("name", "")).split()),
+            url=str(m.get("url", "")),
+            targets=targets,
+            parameters={str(k): str(v) for k, v in params.items()},
+        )
+    return out
+
+
+def _versions(doc: Mapping[str, Any], source: str, modules: Mapping[str, Module]) -> list[Version]:
+    out: list[Version] = []
+    raw = doc.get("versions")
+    if not isinstance(raw, list) or not raw:
+        raise ScopeError(f"{source}: versions: missing or empty")
+    for i, v in enumerate(raw):
+        _need(isinstance(v, dict) and "version" in v, source, f"versions[{i}]", "no version name")
+        name = str(v["version"])
+        where = f"version {name}"
+        _need(all(o.name != name for o in out), source, where, "duplicate version")
+        includes: list[Include] = []
+        for inc in v.get("include") or []:
+            ref, params = (inc, {}) if isinstance(inc, str) else (inc.get("ref"), inc)
+            params = params.get("parameters") or {} if isinstance(params, dict) else {}
+            _need(ref in modules, source, where, f"includes unknown module {ref!r}")
+            includes.append(Include(modules[ref], {str(k): str(p) for k, p in params.items()}))
+        stabilized = v.get("stabilized_at")
+        out.append(
+            Version(
+                name,
+                tuple(includes),
+                _day(stabilized, source, f"{where}: stabilized_at") if stabilized else None,
+            )
+        )
+    return out
+
+
+def parse_scope(doc: Any, source: str = PACKAGED_FILE) -> Scope:
+    """Check and convert a parsed scope file (``yaml.safe_load`` of it). Errors name the file
+    and the field in one line."""
+    _need(isinstance(doc, dict), source, "top level", "not a mapping")
+    unknown = sorted(set(doc) - _SPEC_KEYS)
+    _need(not unknown, source, "top level", f"unknown keys: {', '.join(unknown)}")
+    for key in ("uuid", "name", "url"):
+        _need(isinstance(doc.get(key), str), source, key, "missing")
+    testcases = _testcases(doc, source)
+    modules = _modules(doc, source, testcases)
+    versions = _versions(doc, source, modules)
+    names = {v.name for v in versions}
+    timeline: list[tuple[date, Mapping[str, str]]] = []
+    for i, entry in enumerate(doc.get("timeline") or []):
+        where = f"timeline[{i}]"
+        _need(isinstance(entry, dict), source, where, "not a mapping")
+        table = entry.get("versions") or {}
+        _need(isinstance(table, dict), source, where, "versions is not a mapping")
+        for vname in table:
+            _need(str(vname) in names, source, where, f"unknown version {vname!r}")
+        day = _day(entry.get("date"), source, f"{where}: date")
+        timeline.append((day, {str(k): str(s) for k, s in table.items()}))
+    timeline.sort(key=lambda e: e[0], reverse=True)
+    variables = tuple(
+        v if isinstance(v, str) else next(iter(v)) for v in doc.get("variables") or []
     )
-}
+    return Scope(
+        name=doc["name"],
+        uuid=doc["uuid"],
+        url=doc["url"],
+        testcases=testcases,
+        modules=modules,
+        versions=tuple(versions),
+        timeline=tuple(timeline),
+        variables=variables,
+        source=source,
+    )
 
 
-def _modules(*ids: str) -> tuple[Module, ...]:
-    return tuple(MODULES[i] for i in ids)
+def packaged_text(name: str) -> str:
+    """A file of ``scope_data/`` (the pinned copy of the official files)."""
+    return (resources.files("scs_iaas.standards") / "scope_data" / name).read_text("utf-8")
 
 
-_V5_COMMON = ("scs-0114-v1", "scs-0115-v1", "scs-0116-v1", "scs-0117-v1", "scs-0121-v1")
+@cache
+def pinned_source() -> Mapping[str, Any]:
+    """Repository, commit and date the packaged copy came from (``scope_data/source.yaml``)."""
+    import yaml
 
-_VERSIONS: tuple[Version, ...] = (
-    # (unsure) which draft modules `next` carries; see the module comments.
-    Version(
-        "next",
-        "draft",
-        _modules(
-            "tempest",
-            "scs-0100-v3.1",
-            "scs-0101-v1",
-            "scs-0102-v2",
-            "scs-0103-v1",
-            "scs-0104-v1-2",
-            *_V5_COMMON,
-            "scs-0123-v2",
-            "scs-0302-v1",
-        ),
-    ),
-    Version(
-        "v5.1",
-        "effective",
-        _modules(
-            "tempest",
-            "scs-0100-v3.1",
-            "scs-0101-v1",
-            "scs-0102-v1",
-            "scs-0103-v1",
-            "scs-0104-v1-2",
-            *_V5_COMMON,
-            "scs-0123-v1",
-            "scs-0302-v1",
-        ),
-        stabilized_at=date(2024, 12, 19),
-    ),
-    Version(
-        "v4",
-        "deprecated",
-        _modules(
-            "tempest", "scs-0100-v3.1", "scs-0101-v1", "scs-0102-v1", "scs-0103-v1", "scs-0104-v1-1"
-        ),
-        stabilized_at=date(2024, 2, 28),
-    ),
-    Version(
-        "v3",
-        "deprecated",
-        _modules("tempest", "scs-0100-v3.1", "scs-0102-v1"),
-        stabilized_at=date(2024, 2, 28),
-    ),
-)
-
-# date -> status of each version from that day on; a version not named is deprecated.
-TIMELINE: tuple[tuple[date, Mapping[str, str]], ...] = (
-    (date(2026, 6, 11), {"next": "draft", "v5.1": "effective", "v4": "deprecated"}),
-    (date(2025, 9, 9), {"next": "draft", "v5.1": "effective", "v4": "deprecated"}),
-    (date(2025, 7, 1), {"v5.1": "effective", "v4": "deprecated"}),
-    (date(2025, 2, 1), {"v5.1": "effective", "v4": "warn"}),
-    (date(2024, 12, 19), {"v5.1": "effective", "v4": "effective"}),
-)
+    data = yaml.safe_load(packaged_text("source.yaml"))
+    assert isinstance(data, dict)
+    return data
 
 
-def versions() -> tuple[Version, ...]:
-    """All known versions of the scope, newest first."""
-    return _VERSIONS
+@cache
+def default_scope() -> Scope:
+    """The packaged copy of the official scope file."""
+    import yaml
+
+    src = pinned_source()
+    where = f"{PACKAGED_FILE} (standards@{src['commit']})"
+    return parse_scope(yaml.safe_load(packaged_text(PACKAGED_FILE)), where)
 
 
-def get_version(name: str) -> Version:
-    """The version called ``name``; a ValueError naming the valid names otherwise."""
-    for v in _VERSIONS:
-        if v.name == name:
-            return v
-    valid = ", ".join(v.name for v in _VERSIONS)
-    raise UnknownVersionError(f"unknown SCS-compatible IaaS version {name!r} (valid: {valid})")
+# --- the old module-level API, on the packaged scope ------------------------------------------
 
 
-def status_on(name: str, day: date) -> str:
-    """The timeline status (effective/warn/draft/deprecated) of a version on a given day."""
-    get_version(name)
-    for since, table in TIMELINE:
-        if day >= since:
-            return table.get(name, "deprecated")
-    return "deprecated"
+def versions(scope: Scope | None = None) -> tuple[Version, ...]:
+    """All versions of the scope, newest first."""
+    return (scope or default_scope()).versions
 
 
-def effective_on(day: date) -> str:
-    """The newest version in force ("effective") on ``day``; the default version before the
-    timeline starts (scs-iaas knows no older scope)."""
-    for v in _VERSIONS:
-        if status_on(v.name, day) == "effective":
-            return v.name
-    return DEFAULT_VERSION
+def get_version(name: str, scope: Scope | None = None) -> Version:
+    return (scope or default_scope()).version(name)
 
 
-def module_for(standard: str, version: str, scope_version: str = DEFAULT_VERSION) -> Module:
-    """The module of ``standard`` (e.g. "scs-0102") as included by a scope version.
+def status_on(name: str, day: date, scope: Scope | None = None) -> str:
+    return (scope or default_scope()).status_on(name, day)
 
-    ``version`` picks among several modules of the same standard ("v1", "v2"); when the scope
-    version does not include it, the table of all modules is consulted.
-    """
-    for module in get_version(scope_version).modules:
+
+def effective_on(day: date, scope: Scope | None = None) -> str:
+    return (scope or default_scope()).effective_on(day)
+
+
+def module_for(
+    standard: str, version: str, scope_version: str = DEFAULT_VERSION, scope: Scope | None = None
+) -> Module:
+    """The module of ``standard`` (e.g. "scs-0102") in ``version`` ("v1", "v2") as included by
+    a scope version, else any such module of the scope that is not a ``-rec``/``-manual`` one."""
+    sc = scope or default_scope()
+    for module in sc.version(scope_version).modules:
         if module.standard == standard and module.version == version:
             return module
-    for module in MODULES.values():
-        if module.standard == standard and module.version == version:
+    for module in sc.modules.values():
+        plain = not module.id.endswith(("-rec", "-manual"))
+        if module.standard == standard and module.version == version and plain:
             return module
     raise ValueError(f"no module for {standard} {version}")
 
@@ -391,18 +423,14 @@ def grade(findings: Iterable[Finding], modules: Iterable[Module]) -> list[Findin
     The official suite's FAIL is kept in ``details["official"]``, which is what the fold
     counts. Our own ``scs-iaas-…`` tests keep their status. Checks report FAIL and never
     grade themselves; the app grades once, by the certificate version it judges."""
-    targets: dict[str, str] = {}
-    for module in modules:
-        for target in ("preview", "recommended", "main"):
-            for test_id in getattr(module, target):
-                targets[test_id] = target
+    modules = tuple(modules)
     out = []
     for f in findings:
         official = Status(f.details.get("official", f.status))
         if f.status != Status.FAIL or official != Status.FAIL or f.id.startswith("scs-iaas-"):
             out.append(f)  # only a failure is graded; a SKIP or WARN stays what it is
             continue
-        if targets.get(f.id) == "main":
+        if any(m.target_of(f.id) == "main" for m in modules):
             details = {k: v for k, v in f.details.items() if k != "official"}
             out.append(replace(f, status=Status.FAIL, details=details))
         else:
@@ -413,9 +441,21 @@ def grade(findings: Iterable[Finding], modules: Iterable[Module]) -> list[Findin
 # --- verdicts ---------------------------------------------------------------------------------
 
 
+def official_values(results: Mapping[str, Any]) -> dict[str, int]:
+    """Test id -> 1/0/-1 as the official report holds them (PASS and WARN 1, ABORT 0, FAIL
+    -1); SKIP and unknown statuses are left out (missing), as is anything not a status."""
+    out: dict[str, int] = {}
+    for test_id, raw in results.items():
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw in (-1, 0, 1):
+            out[test_id] = raw
+        elif str(raw) in RESULT_VALUE:
+            out[test_id] = RESULT_VALUE[str(raw)]
+    return out
+
+
 @dataclass(frozen=True)
 class TargetVerdict:
-    """The verdict on one target (main/recommended) of one version, as ids per outcome."""
+    """The verdict on one target of one version, as sorted ids per outcome."""
 
     target: str
     verdict: TargetVerdictName
@@ -423,79 +463,209 @@ class TargetVerdict:
     failed: tuple[str, ...]
     aborted: tuple[str, ...]
     missing: tuple[str, ...]
-    line: str
+
+    @builtins.property
+    def summary(self) -> str:
+        """``FAIL (50 passed, 2 failed, 2 aborted)`` as the official tool words it."""
+        shown = "TENTATIVE pass" if self.verdict == "TENTATIVE" else self.verdict
+        parts = [f"{len(self.passed)} passed"]
+        for word, ids in (("failed", self.failed), ("aborted", self.aborted)):
+            if ids:
+                parts.append(f"{len(ids)} {word}")
+        if self.missing:
+            parts.append(f"{len(self.missing)} missing")
+        return f"{shown} ({', '.join(parts)})"
+
+    @builtins.property
+    def line(self) -> str:
+        return f"- {self.target}: {self.summary}"
+
+
+def target_verdict(target: str, ids: Iterable[str], results: Mapping[str, Any]) -> TargetVerdict:
+    """The official ``eval_buckets`` + verdict: FAIL if anything failed or aborted, TENTATIVE
+    pass if only something is missing, PASS otherwise."""
+    values = official_values(results)
+    buckets: dict[int | None, list[str]] = {1: [], -1: [], 0: [], None: []}
+    for test_id in ids:
+        buckets[values.get(test_id)].append(test_id)
+    failed, aborted, missing = buckets[-1], buckets[0], buckets[None]
+    verdict: TargetVerdictName = "FAIL" if failed or aborted else "TENTATIVE" if missing else "PASS"
+    return TargetVerdict(
+        target, verdict, tuple(buckets[1]), tuple(failed), tuple(aborted), tuple(missing)
+    )
 
 
 @dataclass(frozen=True)
 class VersionVerdict:
-    """The verdict on one scope version; counts are those of the ``main`` target.
-
-    ``line`` is the official console line for ``main``; ``lines`` the full block (header,
-    main, recommended) as ``scs-compliance-check.py`` prints it.
-    """
+    """The verdict on one scope version: one ``TargetVerdict`` per target of the version
+    (today only ``main``); ``main`` decides. ``lines`` is the block the official tool prints."""
 
     version: str
-    main: TargetVerdictName
-    recommended: TargetVerdictName
-    passed: int
-    failed: int
-    aborted: int
-    missing: int
-    line: str
-    lines: tuple[str, ...] = field(default=())
-    targets: tuple[TargetVerdict, ...] = field(default=())
+    status: str  # on the reference day: effective, warn, draft, deprecated
+    targets: tuple[TargetVerdict, ...]
+    lines: tuple[str, ...]
+
+    @builtins.property
+    def main_target(self) -> TargetVerdict:
+        for t in self.targets:
+            if t.target == "main":
+                return t
+        return TargetVerdict("main", "PASS", (), (), (), ())
+
+    @builtins.property
+    def main(self) -> TargetVerdictName:
+        return self.main_target.verdict
+
+    @builtins.property
+    def main_failed(self) -> bool:
+        return self.main == "FAIL"
+
+    @builtins.property
+    def line(self) -> str:
+        return self.main_target.line
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.main_target
+        return {
+            "version": self.version,
+            "status": self.status,
+            "main": m.verdict,
+            "passed": len(m.passed),
+            "failed": len(m.failed),
+            "aborted": len(m.aborted),
+            "missing": len(m.missing),
+            "line": m.line,
+            "lines": list(self.lines),
+            "targets": {
+                t.target: {
+                    "verdict": t.verdict,
+                    "passed": list(t.passed),
+                    "failed": list(t.failed),
+                    "aborted": list(t.aborted),
+                    "missing": list(t.missing),
+                    "line": t.line,
+                }
+                for t in self.targets
+            },
+        }
 
 
-def _target_verdict(target: str, ids: tuple[str, ...], results: Mapping[str, Any]) -> TargetVerdict:
-    buckets: dict[str, list[str]] = {"passed": [], "failed": [], "aborted": [], "missing": []}
-    for test_id in ids:
-        raw = results.get(test_id)
-        status = Status(raw) if raw is not None else Status.SKIP
-        if status in (Status.PASS, Status.WARN):
-            buckets["passed"].append(test_id)
-        elif status is Status.FAIL:
-            buckets["failed"].append(test_id)
-        elif status is Status.ABORT:
-            buckets["aborted"].append(test_id)
-        else:
-            buckets["missing"].append(test_id)
-    failed, aborted, missing = buckets["failed"], buckets["aborted"], buckets["missing"]
-    # (unsure) an aborted test cannot count as passed; we rank it with the failures.
-    verdict: TargetVerdictName = "FAIL" if failed or aborted else "TENTATIVE" if missing else "PASS"
-    parts = [f"{len(buckets['passed'])} passed"]
-    parts += [f"{len(v)} {k}" for k, v in buckets.items() if k != "passed" and v]
-    shown = "TENTATIVE pass" if verdict == "TENTATIVE" else verdict
-    return TargetVerdict(
-        target=target,
-        verdict=verdict,
-        passed=tuple(buckets["passed"]),
-        failed=tuple(failed),
-        aborted=tuple(aborted),
-        missing=tuple(missing),
-        line=f"- {target}: {shown} ({', '.join(parts)})",
-    )
+def verdict_lines(
+    scope: Scope,
+    version: Version,
+    targets: Sequence[TargetVerdict],
+    *,
+    subject: str,
+    tests: str | None = None,
+    verbose: bool = False,
+) -> tuple[str, ...]:
+    """The block ``scs-compliance-check.py`` prints for one version (its ``print_report``):
+    the header, one verdict line per target and the FAILED/ABORTED/MISSING ids with their
+    description and url (PASSED too when verbose; MISSING not when ``tests`` filtered)."""
+    title = scope.name + (f" [tests: '{tests}']" if tests else "")
+    lines = [f"{subject} {title} {version.name}:"]
+    for t in targets:
+        lines.append(t.line)
+        categories = [(t.failed, "FAILED"), (t.aborted, "ABORTED"), (t.missing, "MISSING")]
+        if verbose:
+            categories.append((t.passed, "PASSED"))
+        for offenders, category in categories:
+            if not offenders or (category == "MISSING" and tests):
+                continue
+            lines.append(f"  - {category}:")
+            for test_id in offenders:
+                lines.append(f"    - {test_id}:")
+                tc = scope.testcases.get(test_id)
+                if tc is not None and tc.description:
+                    lines.append(f"      > {tc.description}")
+                if tc is not None and tc.url:
+                    lines.append(f"      > {tc.url}")
+    return tuple(lines)
 
 
-def verdict(version: str, results: Mapping[str, Any], *, subject: str = "") -> VersionVerdict:
-    """Judge ``results`` (test id -> Status or its name) against one scope version.
-
+def verdict(
+    version: str,
+    results: Mapping[str, Any],
+    *,
+    subject: str = "",
+    scope: Scope | None = None,
+    day: date | None = None,
+    tests: str | None = None,
+    verbose: bool = False,
+) -> VersionVerdict:
+    """Judge ``results`` (test id -> Status, its name, or 1/0/-1) against one scope version:
     PASS and WARN count as passed, FAIL as failed, ABORT as aborted; SKIP and absent ids are
-    missing. A target is FAIL if anything failed or aborted, TENTATIVE if only something is
-    missing, PASS otherwise.
-    """
-    v = get_version(version)
-    main = _target_verdict("main", v.ids("main"), results)
-    rec = _target_verdict("recommended", v.ids("recommended"), results)
-    header = f"{subject} {SCOPE_NAME} {v.name}:".lstrip()
-    return VersionVerdict(
-        version=v.name,
-        main=main.verdict,
-        recommended=rec.verdict,
-        passed=len(main.passed),
-        failed=len(main.failed),
-        aborted=len(main.aborted),
-        missing=len(main.missing),
-        line=main.line,
-        lines=(header, main.line, rec.line),
-        targets=(main, rec),
-    )
+    missing."""
+    sc = scope or default_scope()
+    v = sc.version(version)
+    targets = tuple(target_verdict(t, ids, results) for t, ids in v.targets.items())
+    lines = verdict_lines(sc, v, targets, subject=subject, tests=tests, verbose=verbose)
+    status = sc.status_on(v.name, day) if day else ""
+    return VersionVerdict(v.name, status, targets, lines)
+
+
+# --- what the certificate does not contain ----------------------------------------------------
+
+OUTSIDE_HEADER = (
+    "outside the certificate (shown for information; never changes the verdict or the exit code):"
+)
+
+
+def outside_groups(
+    scope: Scope, judged: Sequence[Version], results: Mapping[str, Any], *, partial: bool = False
+) -> list[TargetVerdict]:
+    """Results the judged versions' ``main`` targets do not contain, grouped and labelled: the
+    recommended ids of the ``…-rec`` modules beside the included ones (all of them, so missing
+    ones show), then ids that ran but sit in no judged target: other modules of the scope,
+    test ids the scope file lists in no module, draft standards, our own ``scs-iaas-…``.
+    ``partial`` (a test filter was used): only ids that have a result."""
+    decided: set[str] = set()
+    for v in judged:
+        decided.update(v.ids("main"))
+    groups: list[TargetVerdict] = []
+    shown: set[str] = set()
+    for v in judged:
+        for rec in scope.companions(v):
+            label = f"{rec.id} (recommended)"
+            if any(g.target == label for g in groups):
+                continue
+            ids = sorted({i for ids in rec.targets.values() for i in ids} - decided)
+            if partial:
+                ids = [i for i in ids if i in official_values(results)]
+            if ids:
+                groups.append(target_verdict(label, ids, results))
+                shown.update(ids)
+    rest: dict[str, list[str]] = {}
+    for test_id in sorted(official_values(results)):
+        if test_id in decided or test_id in shown:
+            continue
+        if test_id.startswith("scs-iaas-"):
+            label = "scs-iaas's own tests"
+        elif test_id in scope.testcases:
+            owner = [m.id for m in scope.modules.values() if m.target_of(test_id)]
+            label = (
+                f"{owner[0]} (not in the judged versions)"
+                if owner
+                else "listed in the scope file, in no module"
+            )
+        else:
+            label = "not in the scope file (draft standards)"
+        rest.setdefault(label, []).append(test_id)
+    order = ["listed in the scope file, in no module", "not in the scope file (draft standards)"]
+    order.append("scs-iaas's own tests")
+    for label in sorted(rest, key=lambda k: (order.index(k) if k in order else -1, k)):
+        groups.append(target_verdict(label, rest[label], results))
+    return groups
+
+
+def outside_lines(groups: Sequence[TargetVerdict]) -> tuple[str, ...]:
+    """The block printed after the verdicts: one line per group, failed/aborted ids named."""
+    if not groups:
+        return ()
+    lines = [OUTSIDE_HEADER]
+    for g in groups:
+        lines.append(f"- {g.target}: {g.summary}")
+        for ids, word in ((g.failed, "failed"), (g.aborted, "aborted")):
+            if ids:
+                lines.append(f"  - {word}: {', '.join(ids)}")
+    return tuple(lines)

@@ -135,6 +135,43 @@ def test_the_pure_core_imports_nothing_with_io() -> None:
     assert graph["standards"] <= {"", "model", "errors"}
 
 
+def test_checks_and_managers_never_reach_the_cloud() -> None:
+    """Checks judge a snapshot and managers plan from one: only cloud/ speaks to OpenStack
+    (and runs the probes), and the records they read live in model/."""
+    graph = import_graph()
+    assert "cloud" not in graph["checks"]
+    assert "cloud" not in graph["managers"]
+    assert "cloud" not in graph["report"]
+
+
+def _environ_writes(tree: ast.AST) -> list[int]:
+    """Lines that change ``os.environ`` (assign, delete, update/pop/setdefault/clear, putenv)."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del):
+            if ast.unparse(node.value) == "os.environ":
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner, verb = ast.unparse(node.func.value), node.func.attr
+            mutators = ("update", "pop", "setdefault", "clear", "popitem")
+            if (owner == "os.environ" and verb in mutators) or (owner, verb) == ("os", "putenv"):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_use_cases_leave_the_environment_alone() -> None:
+    """The app layer (the demo included) passes clouds.yaml and names as arguments: it never
+    changes the process environment the CLI (or a test) runs in."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        for line in _environ_writes(ast.parse(path.read_text()))
+    ]
+    assert found == []
+    bad = "import os\nos.environ['OS_CLOUD'] = 'x'\nos.environ.update(A='1')\nos.putenv('B', '2')"
+    assert _environ_writes(ast.parse(bad)) == [2, 3, 4]
+
+
 def test_the_checker_sees_a_cycle_and_an_upward_import() -> None:
     """The graph test can fail: a cycle and a wrong-way edge are found."""
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from helpers_checks import ctx, services
 
-from scs_iaas.checks import runner
+from scs_iaas.app import grading
 from scs_iaas.checks import (
     scs_0115_default_security_groups as c0115,
 )
@@ -101,7 +101,7 @@ def test_0115_missing_ipv6_egress_fails():
 
 
 def test_0116_without_key_manager():
-    res = by_id(runner.grade(c0116.run(ctx(services=services("compute")))))
+    res = by_id(grading.grade(c0116.run(ctx(services=services("compute")))))
     # presence is a recommended target: our WARN, the official suite's FAIL
     assert res["scs-0116-presence"].status == Status.WARN
     assert res["scs-0116-presence"].details["official"] == "FAIL"
@@ -143,7 +143,7 @@ def test_0114_duplicate_aspect_fails_and_encrypted_type_found():
         VolumeTypeRec(id="1", name="LUKS", description="[scs:encrypted] LUKS"),
         VolumeTypeRec(id="2", name="bad", description="[scs:encrypted,encrypted] twice"),
     )
-    found = runner.grade(c0114.run(ctx(volume_types=types)))
+    found = grading.grade(c0114.run(ctx(volume_types=types)))
     syntax = {f.resource: f for f in found if f.id == "scs-0114-syntax-check"}
     assert syntax["LUKS"].status == Status.PASS
     assert syntax["bad"].status == Status.FAIL
@@ -157,7 +157,7 @@ def test_0114_missing_encrypted_type_points_at_the_manager():
     from scs_iaas.checks import scs_0114_volume_types as c0114
     from scs_iaas.model.snapshot import VolumeTypeRec
 
-    found = runner.grade(c0114.run(ctx(volume_types=(VolumeTypeRec(id="1", name="__DEFAULT__"),))))
+    found = grading.grade(c0114.run(ctx(volume_types=(VolumeTypeRec(id="1", name="__DEFAULT__"),))))
     [enc] = [f for f in found if f.id == "scs-0114-encrypted-type"]
     assert enc.status == Status.WARN
     assert enc.fix.startswith("scs-iaas manage volume-types --apply")

@@ -160,3 +160,20 @@ def test_cc_flavor_coherence():
         and "AMD" in res["flavor SCS-2V-8_i3"].reason
     )
     assert "not a boolean" in res["flavor cc-bad"].reason and "tdx" in res["flavor cc-bad"].reason
+
+
+def test_0100_gpu_without_cu_before_ib_warns_outside_the_certificate():
+    flavors = (flavor("SCS-2V-4_GNa_ib"), flavor("SCS-2V-4_GNa-8_ib"), flavor("SCS-2V-4-20s"))
+    found = c0100.run(ctx(flavors=flavors))
+    # the standard allows the name: the certificate's test passes ...
+    assert statuses(found, "scs-0100-syntax-check")["flavor SCS-2V-4_GNa_ib"] == Status.PASS
+    # ... and the operator is told that the official checker will FAIL it, and how to rename
+    [warn] = [f for f in found if f.id == "scs-iaas-0100-official-parser"]
+    assert (warn.status, warn.resource) == (Status.WARN, "flavor SCS-2V-4_GNa_ib")
+    assert "scs-0100-syntax-check FAIL" in warn.reason
+    assert "SCS-2V-4_GNa-<CUs>_ib" in warn.fix
+
+
+def test_0100_no_misread_name_is_one_pass():
+    found = c0100.run(ctx(flavors=(flavor("SCS-2V-4_GNa-8_ib"),)))
+    assert statuses(found, "scs-iaas-0100-official-parser") == {"flavors": Status.PASS}

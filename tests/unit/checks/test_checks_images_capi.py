@@ -35,7 +35,7 @@ def test_0101_rng_properties_are_recommended_warnings():
         FlavorRec(id="3", name="private", vcpus=1, ram=1024, disk=0, is_public=False),
     )
     images = (ImageRec(id="1", name="x", properties={"hw_rng_model": "virtio"}),)
-    from scs_iaas.checks.runner import grade
+    from scs_iaas.app.grading import grade
 
     res = {f.id: f for f in grade(c0101.run(ctx(flavors=flavors, images=images)))}
     fl = res["scs-0101-flavor-property"]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from helpers_checks import ctx
 
+from scs_iaas.app import grading
 from scs_iaas.checks import runner
 from scs_iaas.checks import scs_0103_standard_flavors as c0103
 from scs_iaas.checks.base import Check
-from scs_iaas.model.findings import Finding, Status, Test
+from scs_iaas.model.findings import Finding, Status, Test, fold
 from scs_iaas.model.snapshot import FlavorRec, ReadError
 from scs_iaas.standards.flavors import standard_flavors
 
@@ -49,7 +50,7 @@ def test_results_fold_like_the_official_suite():
         Finding("e", "s", "v1", Status.ABORT, ""),
         Finding("e", "s", "v1", Status.FAIL, ""),
     ]
-    assert runner.results_by_test(f) == {
+    assert fold(f) == {
         "a": Status.FAIL,
         "b": Status.PASS,
         "c": Status.FAIL,
@@ -110,7 +111,7 @@ def test_0103_found_by_name_v2_spec_under_another_name():
 
 
 def test_0103_missing_recommended_is_warn_but_official_fail():
-    res = {f.id: f for f in runner.grade(c0103.run(ctx(flavors=())))}
+    res = {f.id: f for f in grading.grade(c0103.run(ctx(flavors=())))}
     assert res["scs-0103-flavor-2v-4-20s"].status == Status.FAIL  # mandatory
     rec = res["scs-0103-flavor-16v-64"]
     assert rec.status == Status.WARN and rec.details["official"] == "FAIL"
@@ -121,11 +122,11 @@ def test_grading_follows_the_judged_version():
     own = Finding("scs-iaas-flavor-cpu-policy", "scs-0100", "v3", Status.FAIL, "not pinned")
     lb = Finding("scs-0123-service-load-balancer", "scs-0123", "v1", Status.FAIL, "no LB")
     # scs-0123-service-s3 is a main target only in `next` (scs-0123 v2)
-    v51 = {f.id: f for f in runner.grade([s3, own, lb], "v5.1")}
+    v51 = {f.id: f for f in grading.grade([s3, own, lb], "v5.1")}
     assert v51["scs-0123-service-s3"].status == Status.WARN
     assert v51["scs-0123-service-s3"].details["official"] == "FAIL"
     assert v51["scs-iaas-flavor-cpu-policy"].status == Status.FAIL
     assert v51["scs-0123-service-load-balancer"].status == Status.FAIL
-    nxt = {f.id: f for f in runner.grade([s3], "next")}
+    nxt = {f.id: f for f in grading.grade([s3], "next")}
     assert nxt["scs-0123-service-s3"].status == Status.FAIL
     assert "official" not in nxt["scs-0123-service-s3"].details

@@ -178,7 +178,7 @@ def test_summary_counts_of_the_recorded_trees() -> None:
 
 def test_api_facts_manager_role_and_extensions() -> None:
     from scs_iaas.checks import host_scs_0127_dns, host_scs_0302_domain_manager
-    from scs_iaas.cloud.host_api import HostApiFacts
+    from scs_iaas.model.host_api import HostApiFacts
 
     good = HostApiFacts("c", ("admin", "manager", "member"), "", ("dns-integration",), "")
     (role,) = host_scs_0302_domain_manager.check_api(good)
@@ -234,7 +234,7 @@ def test_config_file_arguments_of_the_process_are_read(tmp_path: Path) -> None:
 
 def test_api_catalog_internal_and_admin_endpoints() -> None:
     from scs_iaas.checks import host_scs_0125_secure_connections as s0125
-    from scs_iaas.cloud.host_api import HostApiFacts
+    from scs_iaas.model.host_api import HostApiFacts
 
     api = HostApiFacts(
         "c",

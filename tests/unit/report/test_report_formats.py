@@ -6,6 +6,8 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import yaml
@@ -15,6 +17,7 @@ from scs_iaas.model.findings import Finding, Status, exit_code, worst
 from scs_iaas.report import emit
 from scs_iaas.report.meta import Meta
 
+DATA = Path(__file__).resolve().parents[2] / "data"
 FINDINGS = [
     Finding("scs-0103-flavor-2v-4-20s", "scs-0103", "v1", Status.FAIL, "ram 2048 MiB, expected 4096",
             "flavor SCS-2V-4-20s", "scs-iaas manage flavors --apply"),
@@ -27,9 +30,15 @@ META = Meta(
     subject="box",
     cloud="box-member",
     checked_at="2026-11-24T12:00:00+00:00",
-    versions={"v5.1": {"main": "FAIL", "recommended": "TENTATIVE", "line": "- main: FAIL (1 passed, 1 failed)"}},
+    versions={"v5.1": {"main": "FAIL", "line": "- main: FAIL (1 passed, 1 failed)"}},
     results={"scs-0103-flavor-2v-4-20s": "FAIL", "scs-0103-flavor-1v-4": "PASS",
-             "scs-0115-default-rules": "ABORT", "scs-0117-test-backup": "SKIP"},
+             "scs-0115-default-rules": "ABORT", "scs-0117-test-backup": "SKIP",
+             "scs-iaas-flavor-semantics": "PASS"},
+    official_results={"scs-0103-flavor-2v-4-20s": -1, "scs-0103-flavor-1v-4": 1,
+                      "scs-0115-default-rules": 0},
+    reference_date="2026-11-24",
+    scope={"uuid": "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f", "name": "SCS-compatible IaaS",
+           "url": "https://raw.githubusercontent.com/SovereignCloudStack/standards/main/Tests/scs-compatible-iaas.yaml"},
 )  # fmt: skip
 
 
@@ -66,16 +75,44 @@ def test_html_is_self_contained_and_escapes():
 
 
 def test_scs_yaml_has_official_fields():
-    doc = yaml.safe_load(render("scs-yaml"))
+    text = render("scs-yaml")
+    assert text.startswith("---\n")
+    doc = yaml.safe_load(text)
     assert doc["spec"]["name"] == "SCS-compatible IaaS"
+    assert doc["spec"]["uuid"] == "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f"
     assert doc["subject"] == "box"
+    assert "versions" not in doc  # the monitor fails on our old `versions:` block
     [inv] = doc["run"]["invocations"].values()
+    # only the judged ids: our own scs-iaas-… and draft ids stay out
     assert inv["results"] == {
         "scs-0103-flavor-2v-4-20s": -1,
         "scs-0103-flavor-1v-4": 1,
         "scs-0115-default-rules": 0,
     }
     assert "scs-0103-flavor-2v-4-20s: FAIL" in inv["stdout"]
+    assert (inv["error"], inv["critical"]) == (1, 1)
+
+
+def test_scs_yaml_has_the_shape_of_the_official_report():
+    official = yaml.safe_load((DATA / "official" / "box-report.yaml").read_text("utf-8"))
+    ours = yaml.safe_load(render("scs-yaml"))
+    assert list(ours) == list(official)
+    assert list(ours["run"]) == list(official["run"])
+    [inv_official] = official["run"]["invocations"].values()
+    [inv] = ours["run"]["invocations"].values()
+    assert list(inv) == list(inv_official)
+    # timestamps, not strings, as the official tool writes them
+    assert isinstance(ours["checked_at"], datetime) and ours["checked_at"].tzinfo is None
+    assert isinstance(ours["reference_date"], date)
+    assert ours["run"]["uuid"] != yaml.safe_load(render("scs-yaml"))["run"]["uuid"]
+
+
+def test_scs_yaml_fleet_is_one_document_per_subject():
+    from scs_iaas.report.scs_yaml import dump_documents
+
+    text = dump_documents([{"subject": "a", "run": {}}, {"subject": "b", "run": {}}])
+    assert text.startswith("---\n") and text.count("\n---\n") == 1
+    assert [d["subject"] for d in yaml.safe_load_all(text)] == ["a", "b"]
 
 
 def test_text_lists_what_needs_attention_and_counts_the_rest():

@@ -157,3 +157,18 @@ def test_cli_jsonl_bad_line_is_one_line_with_its_number(text: str, message: str)
     assert proc.stderr.startswith("scs-iaas: error: stdin: ")
     assert message in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_reference_misreads_is_exactly_the_documented_deviation() -> None:
+    """The predicate behind the WARN (scs-iaas-0100-official-parser) holds for a name that
+    parses exactly when the reference rejected it: the documented list, nothing else."""
+    documented = set(_documented_deviations())
+    flagged = set()
+    for row in _corpus():
+        try:
+            f, _ = fn.parse_tolerant(row["name"])
+        except fn.FlavorNameError:
+            continue
+        if fn.reference_misreads(f):
+            flagged.add(row["name"])
+    assert flagged == documented

@@ -164,8 +164,12 @@ def test_min_disk_zero_fails() -> None:
     assert f.status is Status.FAIL and "not set" in f.reason
 
 
-def test_min_disk_unknown_size_only_needs_a_value() -> None:
-    assert by_id(img(min_disk=1, size=None))[im.PROP_MIN_DISK].status is Status.PASS
+def test_min_disk_of_an_image_without_data_is_the_official_abort() -> None:
+    """The official test raises on an image without size (min_disk * GiB < None): measured on
+    the box, scs-0102-prop-min_disk ABORTs there; ours says so, and counts it the same."""
+    f = by_id(img(min_disk=1, size=None))[im.PROP_MIN_DISK]
+    assert f.status is Status.FAIL and official(f) is Status.ABORT
+    assert "no data" in f.reason
 
 
 def test_min_ram_zero_fails() -> None:
@@ -661,3 +665,13 @@ def test_from_record_of_the_snapshot_keeps_hash_algo() -> None:
     findings = check_image_properties(facts, now=NOW)
     assert {f.status for f in findings} == {Status.PASS}
     assert ImageFacts.from_glance(raw) == facts
+
+
+def test_hidden_images_are_not_judged_as_the_suite_cannot_see_them() -> None:
+    """The official suite's image list leaves hidden images out (Glance does): a hidden kernel
+    image without min_disk is not the certificate's business, as measured side by side."""
+    hidden = img("Debian 12 guest kernel", min_disk=0, os_hidden=True)
+    shown = img("Ubuntu 24.04")
+    assert im.suite_images([hidden, shown]) == [shown]
+    results = fold(check_image_metadata([hidden, shown], now=NOW))
+    assert results["scs-0102-prop-min_disk"] == Status.PASS

@@ -1,5 +1,5 @@
 """scs-0104 standard images: the v1 lists, checked against the recorded image
-list (the v2 draft's CAPI rule is checks/scs_iaas_capi_images.py)."""
+list (and the v2 draft's CAPI rule, standards/images.capi_ubuntu)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from scs_iaas.checks import scs_0104_standard_images as c0104
 from scs_iaas.model.findings import Finding, Status, fold, official
 from scs_iaas.standards import images as im
 from scs_iaas.standards.images import ImageFacts
-from scs_iaas.standards.scope import get_version, grade
+from scs_iaas.standards.scope import default_scope, get_version, grade
+from scs_iaas.standards.scope import packaged_text as scope_packaged
 
 # the certificate version whose modules include each list
 CERT = {"v1": "v5.1", "scs-0104-v1-1": "v4"}
@@ -91,10 +92,11 @@ def test_suite_only_specs_match_the_recorded_code_side_specs() -> None:
 def test_v1_list_covers_every_official_0104_id_of_its_module() -> None:
     module = get_version("v5.1").module("scs-0104-v1-2")
     ids = {i for s in im.standard_images("v1") for i in (s.image_test_id, s.source_test_id) if i}
-    assert set(module.main) | set(module.recommended) <= ids
+    assert set(module.main) <= ids
     recorded_ids = recorded()["scs_compatible_iaas_v5_1_tests"]
     assert set(module.main) == set(recorded_ids["module scs-0104-v1-2 (main/mandatory)"])
-    assert set(module.recommended) == set(recorded_ids["module scs-0104-v1-2-rec (recommended)"])
+    rec = default_scope().modules["scs-0104-v1-2-rec"]
+    assert set(rec.recommended) == set(recorded_ids["module scs-0104-v1-2-rec (recommended)"])
 
 
 def test_status_per_image_in_v5_list() -> None:
@@ -226,4 +228,43 @@ def test_every_scheme_match_gets_a_source_finding() -> None:
 def test_v4_list_makes_ubuntu_2204_mandatory() -> None:
     got = results([image("Ubuntu 24.04", NOBLE)], version="scs-0104-v1-1")
     assert got["scs-0104-image-ubuntu-2204"].status is Status.FAIL
-    assert got["scs-0104-image-ubuntu-2404"].status is Status.PASS
+    # the v4 module has no 24.04 id: its list carries only what its ids need
+    assert "scs-0104-image-ubuntu-2404" not in got
+
+
+def test_lists_are_read_from_the_packaged_image_spec_files() -> None:
+    """Entries, statuses and sources come from scope_data/scs-0104-v1-images*.yaml (the files
+    the scope passes as image_spec); the test ids follow the suite's naming from the names."""
+    v5 = yaml.safe_load(scope_packaged("scs-0104-v1-images-v5.yaml"))
+    listed = [s for s in im.standard_images("v1") if s.listed]
+    assert [s.name for s in listed] == [e["name"] for e in v5["images"]]
+    by = {(s.name, s.name_scheme): s for s in listed}
+    assert by[("ubuntu-capi-image", im.CAPI_SCHEME_2)].image_test_id == "scs-0104-image-capi-2"
+    assert by[("Debian 10", None)].source_test_id == "scs-iaas-0104-source-debian-10"
+    assert by[("Ubuntu 20.04", None)].image_test_id is None  # the scope has no such id
+
+
+@pytest.mark.parametrize(
+    ("props", "ok", "reason"),
+    [
+        ({"os_distro": "ubuntu", "os_version": "22.04"}, True, "Ubuntu 22.04"),
+        ({"os_distro": "Ubuntu", "os_version": "24.04"}, True, "Ubuntu 24.04"),
+        ({"os_distro": "ubuntu", "os_version": "20.04"}, False, "Ubuntu 20.04 is older than 22.04"),
+        ({"os_distro": "debian", "os_version": "12"}, False, "os_distro=debian, expected ubuntu"),
+        ({"os_version": "22.04"}, False, "os_distro=unset, expected ubuntu"),
+        (
+            {"os_distro": "ubuntu", "os_version": "noble"},
+            False,
+            "os_version='noble' is not a version",
+        ),
+    ],
+)
+def test_capi_images_run_ubuntu_2204_or_newer(props: dict[str, str], ok: bool, reason: str) -> None:
+    out = im.capi_ubuntu(props)
+    assert (out.ok, out.reason) == (ok, reason)
+
+
+def test_capi_images_are_found_by_name_or_purpose() -> None:
+    assert im.is_capi_image("ubuntu-capi-image-v1.32.4", {})
+    assert im.is_capi_image("k8s node", {"os_purpose": "k8snode"})
+    assert not im.is_capi_image("Ubuntu 24.04", {"os_purpose": "generic"})

@@ -1,20 +1,25 @@
-"""The certificate scope as data: versions, modules, targets, and the official verdict lines."""
+"""The certificate scope read from the official YAML: versions, modules, targets, timeline,
+and the verdict lines as ``scs-compliance-check.py`` prints them."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from scs_iaas.errors import InputError
 from scs_iaas.model.findings import Finding, Status, fold
 from scs_iaas.standards import scope
+from tests.peers import SKIP_REASON, standards_dir
 
 SUITE_IDS = Path(__file__).resolve().parents[2] / "data" / "scs-api-test-ids.txt"
 # ids the certificate lists that boot VMs or are manual (not in the API-level id list)
 NOT_API_LEVEL = {
-    "scs-0101-rngd",
     "scs-0101-entropy-avail",
     "scs-0101-fips-test",
     "scs-0117-test-backup",
@@ -22,64 +27,110 @@ NOT_API_LEVEL = {
     "availability-zones-check",
     "domain-manager-check",
 }
+SC = scope.default_scope()
 
 
-def test_default_is_v51_and_effective() -> None:
-    assert scope.DEFAULT_VERSION == "v5.1"
-    v = scope.get_version("v5.1")
-    assert v.status == "effective"
-    assert scope.get_version("next").status == "draft"
-    assert scope.get_version("v4").status == "deprecated"
+def raw_doc() -> dict[str, Any]:
+    doc = yaml.safe_load(scope.packaged_text(scope.PACKAGED_FILE))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def test_the_packaged_copy_names_its_commit() -> None:
+    src = scope.pinned_source()
+    assert src["commit"] == "077174d9"
+    assert "077174d9" in SC.source
+    assert SC.uuid == "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f"
+    assert SC.name == "SCS-compatible IaaS"
+
+
+def test_the_packaged_copy_is_the_peers_file_unmodified() -> None:
+    peers = standards_dir()
+    if peers is None:
+        pytest.skip(SKIP_REASON)
+    for name, path in scope.pinned_source()["files"].items():
+        ours = scope.packaged_text(name).encode()
+        theirs = (peers / path).read_bytes()
+        assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
+
+
+def test_versions_and_timeline_come_from_the_file() -> None:
+    assert [v.name for v in SC.versions] == ["next", "v5.1", "v4", "v3"]
+    assert SC.version("v5.1").stabilized_at == date(2024, 12, 19)
+    assert SC.version("next").stabilized_at is None
+    assert SC.status_on("v5.1", date(2026, 12, 1)) == "effective"
+    assert SC.status_on("next", date(2026, 12, 1)) == "draft"
+    assert SC.status_on("v4", date(2026, 12, 1)) == "deprecated"
+    assert SC.status_on("v4", date(2025, 1, 1)) == "effective"
+    assert SC.status_on("v4", date(2025, 3, 1)) == "warn"
+    assert SC.status_on("next", date(2025, 9, 8)) == "deprecated"
+    assert SC.status_on("v5.1", date(2020, 1, 1)) == "deprecated"
+
+
+def test_valid_on_is_what_the_official_tool_checks_by_default() -> None:
+    assert [v.name for v in SC.valid_on(date(2026, 12, 1))] == ["next", "v5.1"]
+    assert [v.name for v in SC.valid_on(date(2025, 3, 1))] == ["v5.1", "v4", "v3"]
+    assert SC.valid_on(date(2020, 1, 1)) == ()
+
+
+def test_effective_version_follows_the_timeline() -> None:
+    assert scope.effective_on(date(2026, 11, 24)) == "v5.1"
+    assert scope.effective_on(date(2025, 1, 15)) == "v5.1"
+    assert scope.effective_on(date(2020, 1, 1)) == scope.DEFAULT_VERSION
+
+
+def test_v51_has_one_target_with_54_ids_and_next_55() -> None:
+    v51, nxt = SC.version("v5.1"), SC.version("next")
+    assert list(v51.targets) == ["main"] and list(nxt.targets) == ["main"]
+    assert len(v51.ids("main")) == 54
+    assert len(nxt.ids("main")) == 55
+    assert "scs-0101-rngd" not in v51.ids("main")
+    assert {"scs-0101-entropy-avail", "scs-0101-fips-test"} <= set(v51.ids("main"))
+    # next: scs-0102-v2 and scs-0123-v2 instead of -v1
+    assert "scs-0102-prop-os_purpose" in nxt.ids("main")
+    assert "scs-0102-prop-os_purpose" not in v51.ids("main")
+    assert "scs-0123-service-s3" in nxt.ids("main")
+    assert "scs-0123-service-placement" not in nxt.ids("main")
+    assert v51.ids("main") == tuple(sorted(v51.ids("main")))
+
+
+def test_no_version_includes_rec_or_manual_modules() -> None:
+    for v in SC.versions:
+        for m in v.modules:
+            assert not m.id.endswith(("-rec", "-manual")), (v.name, m.id)
+        assert v.ids("recommended") == ()
+
+
+def test_rec_modules_are_companions() -> None:
+    rec = [m.id for m in SC.companions(SC.version("v5.1"))]
+    assert rec == [
+        "scs-0102-v1-rec",
+        "scs-0103-v1-rec",
+        "scs-0104-v1-2-rec",
+        "scs-0114-v1-rec",
+        "scs-0116-v1-rec",
+    ]
+    assert SC.modules["scs-0114-v1-rec"].recommended == (
+        "scs-0114-encrypted-type",
+        "scs-0114-replicated-type",
+    )
+    assert len(SC.modules["scs-0103-v1-rec"].recommended) == 16
+    m = SC.modules["scs-0102-v1"]
+    assert (m.standard, m.version) == ("scs-0102", "v1")
+    assert SC.modules["scs-0100-v3.1"].version == "v3.1"
+
+
+def test_manual_checks_are_not_automated() -> None:
+    assert not SC.testcases["domain-manager-check"].automated
+    assert SC.testcases["scs-0100-syntax-check"].automated
+    assert SC.testcases["scs-0100-syntax-check"].description.startswith("Flavor names")
 
 
 def test_unknown_version_lists_valid_names() -> None:
-    with pytest.raises(ValueError, match=r"'v9'.*next, v5\.1, v4") as info:
+    with pytest.raises(ValueError, match=r"'v9'.*next, v5\.1, v4, v3") as info:
         scope.get_version("v9")
     assert isinstance(info.value, InputError)
     assert "\n" not in str(info.value)
-
-
-def test_module_membership_from_the_standards_text() -> None:
-    v = scope.get_version("v5.1")
-    m0114 = v.module("scs-0114-v1")
-    assert m0114.main == ("scs-0114-syntax-check",)
-    assert m0114.recommended == ("scs-0114-encrypted-type", "scs-0114-replicated-type")
-    m0116 = v.module("scs-0116-v1")
-    assert m0116.target_of("scs-0116-permissions") == "main"
-    assert m0116.target_of("scs-0116-presence") == "recommended"
-    m0102 = v.module("scs-0102-v1")
-    assert set(m0102.recommended) == {
-        "scs-0102-prop-hash_algo",
-        "scs-0102-prop-os_purpose",
-        "scs-0102-os_purpose-uniqueness",
-        "scs-0102-prop-hypervisor_type",
-        "scs-0102-prop-hw_rng_model",
-        "scs-0102-prop-hotfix_hours",
-    }
-    assert "scs-0102-image-recency" in m0102.main
-    assert len(v.module("scs-0103-v1").main) == 15
-    assert len(v.module("scs-0103-v1").recommended) == 16
-    assert all(i.startswith("scs-0123-") for i in v.module("scs-0123-v1").main)
-
-
-def test_0102_v2_moves_os_purpose_and_uniqueness_to_main() -> None:
-    v1 = scope.MODULES["scs-0102-v1"]
-    v2 = scope.MODULES["scs-0102-v2"]
-    for test_id in ("scs-0102-prop-os_purpose", "scs-0102-os_purpose-uniqueness"):
-        assert v1.target_of(test_id) == "recommended"
-        assert v2.target_of(test_id) == "main"
-    assert set(v1.main) | set(v1.recommended) == set(v2.main) | set(v2.recommended)
-
-
-def test_v4_uses_the_older_image_module() -> None:
-    ids = [m.id for m in scope.get_version("v4").modules]
-    assert "scs-0104-v1-1" in ids and "scs-0104-v1-2" not in ids
-    assert "scs-0114-v1" not in ids
-
-
-def test_no_id_is_both_main_and_recommended() -> None:
-    for v in scope.versions():
-        assert not set(v.ids("main")) & set(v.ids("recommended")), v.name
 
 
 def test_every_api_level_id_is_one_the_suite_prints() -> None:
@@ -90,76 +141,175 @@ def test_every_api_level_id_is_one_the_suite_prints() -> None:
         for line in SUITE_IDS.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     }
-    for v in scope.versions():
-        ids = set(v.ids("main")) | set(v.ids("recommended")) | set(v.ids("preview"))
-        assert ids - printed <= NOT_API_LEVEL, v.name
+    for v in SC.versions:
+        assert set(v.ids("main")) - printed <= NOT_API_LEVEL, v.name
 
 
-def test_status_on_follows_the_timeline() -> None:
-    assert scope.status_on("v4", date(2025, 1, 1)) == "effective"
-    assert scope.status_on("v4", date(2025, 3, 1)) == "warn"
-    assert scope.status_on("v4", date(2025, 7, 1)) == "deprecated"
-    assert scope.status_on("next", date(2025, 9, 8)) == "deprecated"
-    assert scope.status_on("next", date(2026, 6, 11)) == "draft"
-    assert scope.status_on("v5.1", date(2026, 8, 1)) == "effective"
+# --- a newer copy (--scope FILE) --------------------------------------------------------------
+
+
+def test_a_newer_copy_with_another_version_is_read() -> None:
+    doc = raw_doc()
+    doc["versions"].insert(0, {"version": "v6", "include": ["scs-0100-v3.1"]})
+    doc["timeline"].insert(0, {"date": date(2027, 1, 1), "versions": {"v6": "effective"}})
+    sc = scope.parse_scope(doc, "new.yaml")
+    assert sc.effective_on(date(2027, 2, 1)) == "v6"
+    assert sc.version("v6").ids() == ("scs-0100-semantics-check", "scs-0100-syntax-check")
+    assert sc.source == "new.yaml"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.pop("uuid"), "new.yaml: uuid: missing"),
+        (lambda d: d.update(extra=1), "new.yaml: top level: unknown keys: extra"),
+        (
+            lambda d: d["versions"][0]["include"].append("scs-9999-v1"),
+            "new.yaml: version next: includes unknown module 'scs-9999-v1'",
+        ),
+        (
+            lambda d: d["modules"][1]["targets"]["main"].append("nope"),
+            "new.yaml: module scs-0100-v3.1: unknown test id 'nope'",
+        ),
+        (
+            lambda d: d["timeline"][0]["versions"].update(v9="draft"),
+            "new.yaml: timeline[0]: unknown version 'v9'",
+        ),
+        (
+            lambda d: d["timeline"][0].update(date="soon"),
+            "new.yaml: timeline[0]: date: not a date: 'soon'",
+        ),
+    ],
+)
+def test_a_broken_copy_is_named_in_one_line(change: Any, message: str) -> None:
+    doc = copy.deepcopy(raw_doc())
+    change(doc)
+    with pytest.raises(InputError) as info:
+        scope.parse_scope(doc, "new.yaml")
+    assert str(info.value) == message
+
+
+def test_a_copy_that_is_no_mapping() -> None:
+    with pytest.raises(InputError, match="top level: not a mapping"):
+        scope.parse_scope(["a"], "x.yaml")
+
+
+# --- verdicts ---------------------------------------------------------------------------------
 
 
 def all_pass(version: str) -> dict[str, Status]:
-    v = scope.get_version(version)
-    return {i: Status.PASS for i in v.ids("main") + v.ids("recommended")}
+    return {i: Status.PASS for i in scope.get_version(version).ids("main")}
 
 
 def test_verdict_all_passed() -> None:
-    results = all_pass("v5.1")
-    vv = scope.verdict("v5.1", results, subject="mycloud")
-    n = len(scope.get_version("v5.1").ids("main"))
-    assert (vv.main, vv.recommended) == ("PASS", "PASS")
-    assert vv.line == f"- main: PASS ({n} passed)"
-    assert vv.lines[0] == "mycloud SCS-compatible IaaS v5.1:"
-    assert (vv.passed, vv.failed, vv.aborted, vv.missing) == (n, 0, 0, 0)
+    vv = scope.verdict("v5.1", all_pass("v5.1"), subject="mycloud")
+    assert vv.main == "PASS"
+    assert vv.lines == ("mycloud SCS-compatible IaaS v5.1:", "- main: PASS (54 passed)")
 
 
-def test_verdict_fail_counts_failed_and_aborted() -> None:
+def test_verdict_fail_lists_ids_with_description_and_url_as_the_official_tool() -> None:
     results = all_pass("v5.1")
     results["scs-0100-syntax-check"] = Status.FAIL
     results["scs-0115-default-rules"] = Status.ABORT
-    vv = scope.verdict("v5.1", results)
-    n = len(scope.get_version("v5.1").ids("main"))
-    assert vv.main == "FAIL"
-    assert vv.line == f"- main: FAIL ({n - 2} passed, 1 failed, 1 aborted)"
-    assert vv.targets[0].failed == ("scs-0100-syntax-check",)
-    assert vv.targets[0].aborted == ("scs-0115-default-rules",)
+    vv = scope.verdict("v5.1", results, subject="c")
+    assert vv.main == "FAIL" and vv.main_failed
+    tc = SC.testcases["scs-0100-syntax-check"]
+    assert vv.lines[1:6] == (
+        "- main: FAIL (52 passed, 1 failed, 1 aborted)",
+        "  - FAILED:",
+        "    - scs-0100-syntax-check:",
+        f"      > {tc.description}",
+        f"      > {tc.url}",
+    )
+    assert vv.lines[6:8] == ("  - ABORTED:", "    - scs-0115-default-rules:")
 
 
-def test_verdict_missing_is_tentative() -> None:
+def test_verdict_missing_is_tentative_and_not_listed_under_a_test_filter() -> None:
     results = all_pass("v5.1")
     del results["scs-0117-test-backup"]
-    results["scs-0101-rngd"] = Status.SKIP
-    vv = scope.verdict("v5.1", results)
-    n = len(scope.get_version("v5.1").ids("main"))
+    results["scs-0101-fips-test"] = Status.SKIP
+    vv = scope.verdict("v5.1", results, subject="c")
     assert vv.main == "TENTATIVE"
-    assert vv.line == f"- main: TENTATIVE pass ({n - 2} passed, 2 missing)"
-    assert vv.missing == 2
+    assert vv.line == "- main: TENTATIVE pass (52 passed, 2 missing)"
+    assert "  - MISSING:" in vv.lines
+    filtered = scope.verdict("v5.1", results, subject="c", tests="^scs-01")
+    assert filtered.lines[0] == "c SCS-compatible IaaS [tests: '^scs-01'] v5.1:"
+    assert "  - MISSING:" not in filtered.lines
 
 
-def test_verdict_warn_counts_as_passed_and_recommended_is_separate() -> None:
-    results = all_pass("v5.1")
-    results["scs-0102-prop-min_ram"] = Status.WARN
-    results["scs-0114-encrypted-type"] = Status.FAIL
-    vv = scope.verdict("v5.1", results)
-    assert vv.main == "PASS"
-    assert vv.recommended == "FAIL"
-    assert vv.lines[2].startswith("- recommended: FAIL (")
+def test_verbose_lists_the_passed_ids() -> None:
+    vv = scope.verdict("v3", all_pass("v3"), subject="c", verbose=True)
+    assert vv.lines[2] == "  - PASSED:"
 
 
-def test_verdict_accepts_status_names() -> None:
-    results = {k: str(v) for k, v in all_pass("v4").items()}
-    assert scope.verdict("v4", results).main == "PASS"
+def test_verdict_takes_official_values_and_status_names() -> None:
+    ids = scope.get_version("v4").ids()
+    assert scope.verdict("v4", dict.fromkeys(ids, 1)).main == "PASS"
+    assert scope.verdict("v4", dict.fromkeys(ids, "WARN")).main == "PASS"
+    assert scope.verdict("v4", {**dict.fromkeys(ids, 1), ids[0]: 0}).main == "FAIL"
+    assert scope.verdict("v4", {**dict.fromkeys(ids, 1), ids[0]: "SKIP"}).main == "TENTATIVE"
 
 
 def test_verdict_unknown_version() -> None:
     with pytest.raises(ValueError, match="valid"):
         scope.verdict("v6", {})
+
+
+def test_verdict_to_dict_is_plain_data() -> None:
+    vv = scope.verdict("v5.1", all_pass("v5.1"), subject="c", day=date(2026, 12, 1))
+    d = vv.to_dict()
+    assert d["main"] == "PASS" and d["status"] == "effective" and d["passed"] == 54
+    assert d["targets"]["main"]["line"] == "- main: PASS (54 passed)"
+    yaml.safe_dump(d)
+
+
+# --- outside the certificate ------------------------------------------------------------------
+
+
+def test_outside_groups_recommended_own_and_retired_ids_apart() -> None:
+    results: dict[str, Status] = all_pass("v5.1")
+    results["scs-0114-encrypted-type"] = Status.FAIL
+    results["scs-0101-rngd"] = Status.PASS  # in the file's scripts, in no module
+    results["scs-iaas-flavor-semantics"] = Status.FAIL
+    results["scs-0125-https"] = Status.PASS  # a draft standard the file does not know
+    groups = scope.outside_groups(SC, [SC.version("v5.1")], results)
+    labels = [g.target for g in groups]
+    assert labels[:5] == [
+        "scs-0102-v1-rec (recommended)",
+        "scs-0103-v1-rec (recommended)",
+        "scs-0104-v1-2-rec (recommended)",
+        "scs-0114-v1-rec (recommended)",
+        "scs-0116-v1-rec (recommended)",
+    ]
+    assert labels[5:] == [
+        "listed in the scope file, in no module",
+        "not in the scope file (draft standards)",
+        "scs-iaas's own tests",
+    ]
+    by = {g.target: g for g in groups}
+    assert by["scs-0114-v1-rec (recommended)"].failed == ("scs-0114-encrypted-type",)
+    assert by["scs-0103-v1-rec (recommended)"].verdict == "TENTATIVE"
+    lines = scope.outside_lines(groups)
+    assert lines[0] == scope.OUTSIDE_HEADER
+    assert "- scs-iaas's own tests: FAIL (0 passed, 1 failed)" in lines
+    assert "  - failed: scs-iaas-flavor-semantics" in lines
+    # and the certificate's verdict does not move
+    assert scope.verdict("v5.1", results).main == "PASS"
+
+
+def test_an_id_main_in_one_judged_version_is_not_shown_outside() -> None:
+    results = {"scs-0102-prop-os_purpose": Status.FAIL}
+    both = scope.outside_groups(SC, [SC.version("next"), SC.version("v5.1")], results)
+    assert all("scs-0102-prop-os_purpose" not in g.failed for g in both)
+    only_v51 = scope.outside_groups(SC, [SC.version("v5.1")], results)
+    assert any("scs-0102-prop-os_purpose" in g.failed for g in only_v51)
+
+
+def test_nothing_outside_prints_nothing() -> None:
+    assert scope.outside_lines([]) == ()
+
+
+# --- pure rules -------------------------------------------------------------------------------
 
 
 def test_the_fold_takes_the_worst_official_result() -> None:
@@ -178,7 +328,7 @@ def test_the_fold_takes_the_worst_official_result() -> None:
 
 
 def test_grade_downgrades_recommended_failures_only() -> None:
-    m = scope.MODULES["scs-0114-v1"]
+    m = SC.modules["scs-0114-v1"]
 
     def graded(test_id: str, status: Status) -> Status:
         [f] = scope.grade([Finding(test_id, "scs-0114", "v1", status, "")], [m])
@@ -190,17 +340,17 @@ def test_grade_downgrades_recommended_failures_only() -> None:
     assert graded("scs-0114-encrypted-type", Status.SKIP) is Status.SKIP
 
 
-def test_verdict_abort_alone_fails() -> None:
-    results = all_pass("v5.1")
-    results["scs-0115-default-rules"] = Status.ABORT
-    vv = scope.verdict("v5.1", results)
-    assert vv.main == "FAIL"
-    assert vv.line.endswith("passed, 1 aborted)")
+def test_module_for_finds_the_plain_module() -> None:
+    assert scope.module_for("scs-0102", "v2").id == "scs-0102-v2"
+    assert scope.module_for("scs-0102", "v1").id == "scs-0102-v1"
+    assert scope.module_for("scs-0114", "v1").id == "scs-0114-v1"
+    with pytest.raises(ValueError):
+        scope.module_for("scs-0999", "v1")
 
 
-def test_effective_version_follows_the_timeline() -> None:
-    from datetime import date
-
-    assert scope.effective_on(date(2026, 11, 24)) == "v5.1"
-    assert scope.effective_on(date(2025, 1, 15)) == "v5.1"
-    assert scope.effective_on(date(2020, 1, 1)) == scope.DEFAULT_VERSION
+def test_a_test_filter_shows_only_what_ran_outside() -> None:
+    results = {"scs-0114-encrypted-type": Status.PASS}
+    groups = scope.outside_groups(SC, [SC.version("v5.1")], results, partial=True)
+    assert [(g.target, g.passed) for g in groups] == [
+        ("scs-0114-v1-rec (recommended)", ("scs-0114-encrypted-type",))
+    ]

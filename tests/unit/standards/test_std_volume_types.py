@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scs_iaas.checks import scs_0114_volume_types as c0114
 from scs_iaas.model.findings import Finding, Status, official
 from scs_iaas.standards import volume_types as vt
-from scs_iaas.standards.scope import MODULES, grade
+from scs_iaas.standards.scope import default_scope, grade
 from scs_iaas.standards.volume_types import (
     VolumeTypeDescriptionError,
     format_volume_type_description,
@@ -139,7 +139,7 @@ def test_claimed_aspects_counts_even_broken_lists() -> None:
 def by_id(types: list[tuple[str, str | None]]) -> dict[str, list[Finding]]:
     """The findings graded as the app grades them (by the scs-0114 v1 module's targets)."""
     out: dict[str, list[Finding]] = {}
-    for f in grade(c0114.check_volume_types(types), [MODULES["scs-0114-v1"]]):
+    for f in grade(c0114.check_volume_types(types), [default_scope().modules["scs-0114-v1"]]):
         out.setdefault(f.id, []).append(f)
     return out
 
