@@ -42,6 +42,14 @@ def _one_line(exc: BaseException) -> str:
     return text
 
 
+def _trace(args: object) -> None:
+    """With --debug: the traceback, then the same one-line error and exit code as without."""
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exc()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -53,8 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rc = args.func(args)
         return int(rc or 0)
     except ScsIaasError as exc:
-        if args.debug:
-            raise
+        _trace(args)
         print(f"scs-iaas: error: {_one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -63,14 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # e.g. stdout on a full disk
-        if args.debug:
-            raise
+        _trace(args)
         where = f": {exc.filename}" if exc.filename else ""
         print(f"scs-iaas: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except Exception as exc:
-        if args.debug:
-            raise
+        _trace(args)
         from scs_iaas.cloud.redact import redact
 
         kind = type(exc).__module__.split(".")[0]

@@ -92,6 +92,7 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
         console.print(f"  {area}: {failed} of {total} tests fail")
 
     _say(console, "3. the managers: plan and apply (as admin)")
+    real_guests = info.guests_unavailable is None
     definitions = str(demo_images(box.home))
     admin = f"--os-cloud {info.admin_cloud}"
     steps: list[tuple[str, str, dict[str, Any]]] = [
@@ -123,8 +124,24 @@ def run(home: Path | None = None, *, fresh: bool = False, console: Console | Non
             console.print(f"[bold red]demo stopped: manage {area}: {exc}[/]", markup=False)
             return 2
 
+    if real_guests:
+        from scs_iaas.box import connect, guest
+
+        # published after the stand-ins, so it is the newest Debian 12: the one scs-0101's VM
+        # tests boot (the stand-in "Debian 12" has no kernel)
+        _say(console, "3b. a bootable Debian 12 for scs-0101's VM tests (scs-iaas box image)")
+        image = guest.build(say=lambda text: console.print(f"{text} …"))
+        admin_conn = connect(info.clouds_yaml, info.admin_cloud)
+        image_id = guest.publish(admin_conn, image, say=lambda text: console.print(f"{text} …"))
+        console.print(
+            f"{guest.NAME} ({image_id}): kernel {image.kernel_version}, build {image.key}"
+        )
+    else:
+        console.print(f"[dim]no real guests in this box: {info.guests_unavailable}[/]")
+
     _say(console, "4. check again: the whole suite, with the tests that create resources")
-    # --with-resources: a secret in Barbican (scs-0116), a volume with a backup (scs-0117)
+    # --with-resources: a secret in Barbican (scs-0116), a volume with a backup (scs-0117),
+    # a server whose console shows entropy_avail and the FIPS test (scs-0101)
     after = evaluate(info.member_cloud, clouds_yaml=clouds_yaml, with_resources=True)
     emit(after.findings, "text", title=f"SCS conformance of {info.member_cloud}", meta=after.meta)
     counts_after = _area_counts(after.results)

@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+import contextlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
@@ -23,12 +25,21 @@ AREAS = ("flavors", "images", "volume-types")
 
 @dataclass
 class Managed:
-    """A plan for one cloud; ``admin_for`` says why applying it needs the admin role."""
+    """A plan for one cloud; ``admin_for`` says why applying it needs the admin role.
+
+    Images only: ``replan`` reads the cloud and plans again under the project's image lock
+    (see ``exclusive``); ``busy``: another run's lock record was seen; ``guard`` runs before
+    every write (the lock's check); ``apply_opts`` go to ``apply_plan`` (the source-rate floor).
+    """
 
     cloud: Cloud
     plan: Plan
     admin_for: str | None = None
     applied: Applied | None = None
+    replan: Callable[[], Managed] | None = None
+    busy: bool = False
+    guard: Callable[[], None] | None = None
+    apply_opts: dict[str, Any] = field(default_factory=dict)
 
 
 def plan_flavors(
@@ -64,18 +75,38 @@ def plan_images(
     delete: bool = False,
     today: date | None = None,
     clouds_yaml: str | None = None,
+    min_rate: float | None = None,
+    stall_timeout: float | None = None,
 ) -> Managed:
+    """Image definitions -> plan. ``min_rate`` (bytes/s) and ``stall_timeout`` (s) bound
+    uploads from slow sources (defaults: ``cloud.apply.MIN_RATE`` and ``WINDOW``)."""
+    from scs_iaas.cloud.apply import MIN_RATE, WINDOW
     from scs_iaas.managers import images as im
 
-    desired = im.load_definitions(definitions)
-    today = today or datetime.now(UTC).date()
+    desired = im.with_local_checksums(im.load_definitions(definitions))
+    day = today or datetime.now(UTC).date()
     cloud = _connect(os_cloud, clouds_yaml)
-    snap = _read(cloud, {"images"})
-    if im.needs_servers(desired, snap, delete=delete, today=today):
-        snap = _add_servers(cloud, snap)
-    plan = im.plan_images(desired, snap, delete=delete, today=today)
     public = any(d.visibility == "public" for d in desired)
-    return Managed(cloud, plan, admin_for="public images" if public else None)
+    opts = {
+        "min_rate": MIN_RATE if min_rate is None else min_rate,
+        "window": WINDOW if stall_timeout is None else stall_timeout,
+    }
+
+    def plan_now(locked: bool) -> Managed:
+        snap = _read(cloud, {"images"})
+        if im.needs_servers(desired, snap, delete=delete, today=day):
+            snap = _add_servers(cloud, snap)
+        plan = im.plan_images(desired, snap, delete=delete, today=day, locked=locked)
+        return Managed(
+            cloud,
+            plan,
+            admin_for="public images" if public else None,
+            replan=None if locked else lambda: plan_now(True),
+            busy=not locked and bool(im.lock_records(snap)),
+            apply_opts=opts,
+        )
+
+    return plan_now(False)
 
 
 def plan_volume_types(
@@ -121,12 +152,49 @@ def require_admin(managed: Managed) -> None:
 
 
 def apply(managed: Managed, *, log: TextIO | None = None) -> Applied:
-    """Carry out the plan's changes in order (conflicts are skipped)."""
+    """Carry out the plan's changes in order (conflicts are skipped; a failed unit ends only
+    that unit: see ``Applied.failed``)."""
     from scs_iaas.cloud.apply import apply_plan
 
     require_admin(managed)
-    managed.applied = apply_plan(managed.cloud, managed.plan, log=log)
+    managed.applied = apply_plan(
+        managed.cloud, managed.plan, log=log, guard=managed.guard, **managed.apply_opts
+    )
     return managed.applied
+
+
+WAIT = 600.0  # seconds a run waits for another run's image lock by default
+
+
+@contextlib.contextmanager
+def exclusive(
+    managed: Managed, *, wait: float = WAIT, say: Callable[[str], None] | None = None
+) -> Iterator[Managed]:
+    """The plan to apply, made under the project's image lock when the area needs one.
+
+    Images: when the plan has changes (or another run's lock record is there), take the
+    lock (``cloud.imagelock``: waiting at most ``wait`` seconds for another run, else
+    ``LockBusy``), read the cloud and plan again under it, and yield that plan, whose writes
+    are guarded by the lock; release it afterwards. Other areas, or nothing to do: as is."""
+    if managed.replan is None or not (managed.plan.changes or managed.busy):
+        yield managed
+        return
+    from scs_iaas.cloud.imagelock import ImageLock
+
+    require_admin(managed)  # refuse before taking the lock
+    cloud = managed.cloud
+    if not cloud.project_id:  # pragma: no cover - keystone scopes the token to a project
+        raise CloudError(f"cloud {cloud.name!r}: the token has no project: cannot own images")
+    tell = say or (lambda text: print(f"scs-iaas: {text}", file=sys.stderr, flush=True))
+    lock = ImageLock(cloud.conn.image, cloud.project_id, say=tell)
+    lock.acquire(wait)
+    try:
+        locked = managed.replan()
+        locked.guard = lock.check
+        yield locked
+    finally:
+        with contextlib.suppress(CloudError):  # a record left behind expires with its lease
+            lock.release()
 
 
 def manage(
@@ -136,16 +204,22 @@ def manage(
     show: Callable[[Managed], None],
     do_apply: bool = False,
     log: TextIO | None = None,
+    wait: float = WAIT,
     **options: Any,
 ) -> Managed:
     """Plan one area (``flavors``, ``images``, ``volume-types``), hand the plan to ``show``
     (print it: the cloud is never changed without a printed plan; it may refuse by raising),
-    then apply it if asked."""
+    then apply it if asked. ``wait``: how long to wait for another run's image lock."""
     managed = PLANNERS[area](os_cloud, **options)
-    show(managed)
-    if do_apply and managed.plan.changes:
-        apply(managed, log=log)
-    return managed
+    if not do_apply:
+        show(managed)
+        return managed
+    # images: the plan that is shown and applied is made under the cloud-side image lock
+    with exclusive(managed, wait=wait) as held:
+        show(held)
+        if held.plan.changes:
+            apply(held, log=log)
+    return held
 
 
 # -- reading what a plan needs -------------------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any
 import psutil
 from rich.console import Console
 
-from scs_iaas.box import bootstrap, ceph, config, install, pki, procs
+from scs_iaas.box import bootstrap, ceph, config, install, libvirt, pki, procs
 from scs_iaas.box.layout import (
     ADMIN_CLOUD,
     HOST,
@@ -67,6 +67,8 @@ class BoxInfo:
     member_cloud: str = MEMBER_CLOUD
     #: why volumes cannot be created, or None when cinder-volume runs
     volume_unavailable: str | None = None
+    #: why servers are no real guests (the fake driver), or None with libvirt
+    guests_unavailable: str | None = None
 
     def env_lines(self) -> str:
         return f"export OS_CLIENT_CONFIG_FILE={self.clouds_yaml} OS_CLOUD={self.member_cloud}"
@@ -89,6 +91,8 @@ class BoxStatus:
     volume: str
     #: optional service groups left out by ``up --services``
     left_out: tuple[str, ...] = ()
+    #: the compute driver and why (libvirt.ComputeChoice.describe)
+    compute: str = ""
 
     @property
     def running(self) -> bool:
@@ -145,6 +149,7 @@ class Box:
         self.paths = BoxPaths(Path(home).expanduser().resolve() if home else default_home())
         self.console = console or Console(stderr=True, highlight=False)
         self._volume: VolumeSupport | None = None
+        self._compute: libvirt.ComputeChoice | None = None
         self._lock_depth = 0
 
     # ------------------------------------------------------------------ public API
@@ -168,16 +173,31 @@ class Box:
             return ALL_GROUPS
         return frozenset(names & ALL_GROUPS)
 
+    @property
+    def compute(self) -> libvirt.ComputeChoice:
+        """The compute driver the box runs (chosen at ``up``, recorded in the home)."""
+        if self._compute is None:
+            self._compute = libvirt.recorded(self.paths) or libvirt.ComputeChoice(
+                "fake", None, "not chosen yet (box not started since compute was chosen)"
+            )
+        return self._compute
+
     def services(self) -> list[Service]:
-        return services(self.paths, with_volume=self.volume.driver is not None, groups=self.groups)
+        found = services(self.paths, with_volume=self.volume.driver is not None, groups=self.groups)
+        return libvirt.adjust_services(found, self.paths, self.compute)
 
     def info(self) -> BoxInfo:
-        return BoxInfo(self.paths.clouds_yaml, volume_unavailable=self.volume.reason)
+        compute = self.compute
+        return BoxInfo(
+            self.paths.clouds_yaml,
+            volume_unavailable=self.volume.reason,
+            guests_unavailable=compute.describe() if compute.driver != "libvirt" else None,
+        )
 
     def install(self) -> install.InstallResult:
         """Debian packages and the service venv; a no-op (well under 2 s) when current."""
         log = self.paths.logfile("install")
-        wanted = install.APT_PACKAGES | self.volume.apt_packages
+        wanted = install.APT_PACKAGES | self.volume.apt_packages | libvirt.APT_PACKAGES
         if "object-store" in self.groups:
             wanted |= ceph.APT_PACKAGES
         missing = install.missing_apt_packages(wanted)
@@ -188,6 +208,12 @@ class Box:
         if fresh:
             with self._step("pip install OpenStack 2026.2 into the box venv (about 70 s)"):
                 install.install_venv(self.paths, log)
+        if libvirt.LIBVIRTD.exists() and not libvirt.binding_present(self.paths):
+            try:
+                with self._step(f"pip install {libvirt.BINDING} into the box venv (about 40 s)"):
+                    libvirt.install_binding(self.paths, log)
+            except ScsIaasError as exc:  # the box still runs, on the fake driver (up says so)
+                self.console.print(f"no libvirt binding, Nova keeps the fake driver: {exc}")
         return install.InstallResult(tuple(missing), fresh)
 
     def up(self, groups: frozenset[str] | None = None) -> BoxInfo:
@@ -211,6 +237,9 @@ class Box:
                 self._down()
             self._clear_stale()
             self.install()
+            self._compute = libvirt.choose(self.paths, say=self.console.print)
+            libvirt.record(self.paths, self._compute)
+            self.console.print(self._compute.describe())
             secrets = load_or_create(self.paths.secrets)
             self._write_files(secrets)
             self._start(secrets)
@@ -256,7 +285,7 @@ class Box:
         else:
             volume = f"cinder-volume not run: {self.volume.reason}"
         left_out = tuple(sorted(set(GROUPS) - self.groups))
-        return BoxStatus(self.home, tuple(states), volume, left_out)
+        return BoxStatus(self.home, tuple(states), volume, left_out, self.compute.describe())
 
     def memory(self) -> tuple[int, int]:
         """(RSS, PSS) in bytes of every process the box started, directly or through the
@@ -380,6 +409,7 @@ class Box:
             (p.data / sub).mkdir(parents=True, exist_ok=True)
         for path, sections in config.all_configs(p, secrets, self.volume.driver).items():
             write_private(path, config.render_ini(sections))
+        libvirt.write_compute_conf(p, self.compute)
         certs = config.octavia_certs(p)
         pki.make_ca(certs / "ca.pem", certs / "ca.key")
         if "object-store" in self.groups:
@@ -624,6 +654,12 @@ class Box:
 
     def _down(self) -> None:
         t0 = time.monotonic()
+        if self.compute.driver == "libvirt" and procs.process_of(
+            procs.read_pidfile(self.paths.pidfile("libvirtd"))
+        ):
+            stopped = libvirt.destroy_domains()
+            if stopped:
+                self.console.print(f"stopped {stopped} guest(s)")
         stages = sorted({s.stage for s in self.services()}, key=lambda s: s.value, reverse=True)
         stopped_any = False
         for stage in stages:

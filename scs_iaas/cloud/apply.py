@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO, TypeVar
@@ -53,12 +54,26 @@ class ChecksumMismatch(ValueError):
     """The source's digest is not the one the definition promised (not an OSError: no retry)."""
 
 
+class SourceFailed(ValueError):
+    """The source stalled, dripped below the rate floor or broke off (not an OSError, so that
+    urllib3 does not retry the Glance request with a half-read body)."""
+
+
+MIN_RATE = 64 * 1024  # bytes/s a source must deliver, averaged over each window
+WINDOW = 30.0  # seconds: the averaging window, and the longest wait for a single read
+
+
 class VerifiedStream:
     """An iterable request body that hashes what it yields and refuses to finish if wrong.
 
     ``expected`` is ``"sha256:<hex>"`` / ``"sha512:<hex>"`` or None (file sources may skip
     it). sha512 (Glance's default ``os_hash_algo``) is always computed, so Glance's hash can
     be checked too. The final block is yielded only after the digest matched.
+
+    What arrives is passed on at once (``read1``: no waiting for a whole chunk), so a slow
+    source keeps Glance's connection busy. ``min_rate`` (bytes/s, 0 = none) is a floor: when a
+    ``window`` passes with less than ``min_rate * window`` bytes, the upload stops
+    (``SourceFailed``); the whole upload thus takes at most size/min_rate + window seconds.
     """
 
     def __init__(
@@ -69,11 +84,17 @@ class VerifiedStream:
         expected: str | None,
         progress: Callable[[int], None] | None = None,
         chunk: int = CHUNK,
+        min_rate: float = 0.0,
+        window: float = WINDOW,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
         self.size = size
         self.chunk = chunk
         self.progress = progress
+        self.min_rate = min_rate
+        self.window = window
+        self.clock = clock
         self.algo: str | None = None
         self.want: str | None = None
         if expected:
@@ -82,7 +103,13 @@ class VerifiedStream:
         if self.algo and self.algo not in self.hashers:
             self.hashers[self.algo] = hashlib.new(self.algo)
         self.sent = 0
+        self.received = 0
         self.done = False
+        self.started = clock()
+        self._win_start = self.started
+        self._win_bytes = 0
+        reader = getattr(source, "read1", None)
+        self._reader: Callable[[int], bytes] = reader if callable(reader) else source.read
 
     def __len__(self) -> int:  # requests sends Content-Length when the size is known
         if self.size is None:
@@ -105,10 +132,44 @@ class VerifiedStream:
         self.done = True
 
     def _read(self) -> bytes:
-        block = self.source.read(self.chunk)
+        try:
+            block = self._reader(self.chunk)
+        except (OSError, ValueError) as exc:  # a read timeout, a reset, a broken chunk
+            if isinstance(exc, ChecksumMismatch | SourceFailed):
+                raise
+            raise SourceFailed(
+                f"the source broke off after {self.received} bytes "
+                f"({self.elapsed():.0f} s): {' '.join(str(exc).split()) or type(exc).__name__}"
+            ) from None
+        except Exception as exc:  # urllib3's own errors are not all OSErrors
+            raise SourceFailed(
+                f"the source broke off after {self.received} bytes ({self.elapsed():.0f} s): "
+                f"{type(exc).__name__}"
+            ) from None
+        self.received += len(block)
         for h in self.hashers.values():
             h.update(block)
+        self._floor(len(block))
         return block
+
+    def _floor(self, n: int) -> None:
+        if not self.min_rate or not n:
+            return
+        now = self.clock()
+        self._win_bytes += n
+        span = now - self._win_start
+        if span < self.window:
+            return
+        rate = self._win_bytes / span
+        if rate < self.min_rate:
+            raise SourceFailed(
+                f"the source is too slow: {rate / 1024:.1f} KiB/s over the last {span:.0f} s, "
+                f"below the floor of {self.min_rate / 1024:.0f} KiB/s (--min-rate)"
+            )
+        self._win_start, self._win_bytes = now, 0
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
 
     def digest(self, algo: str) -> str | None:
         h = self.hashers.get(algo)
@@ -129,8 +190,9 @@ class Source:
     close: Callable[[], None]
 
 
-def open_source(url: str) -> Source:
-    """Open a file:// or http(s):// image source for streaming (no local copy)."""
+def open_source(url: str, *, window: float = WINDOW) -> Source:
+    """Open a file:// or http(s):// image source for streaming (no local copy). A read that
+    waits longer than ``window`` seconds for data fails (a stalled source)."""
     parsed = urlparse(url)
     if parsed.scheme == "file":
         path = unquote(parsed.path)
@@ -143,7 +205,7 @@ def open_source(url: str) -> Source:
         import requests
 
         try:
-            resp = requests.get(url, stream=True, timeout=(10, 300))
+            resp = requests.get(url, stream=True, timeout=(10, window))
             resp.raise_for_status()
         except requests.RequestException as exc:
             raise CloudError(f"{url}: cannot download image source: {exc}") from None
@@ -168,6 +230,8 @@ class Outcome:
 class Applied:
     done: list[Outcome] = field(default_factory=list)
     skipped: list[Action] = field(default_factory=list)  # conflicts
+    failed: list[tuple[Action, str]] = field(default_factory=list)  # one per failed unit
+    not_tried: list[Action] = field(default_factory=list)  # the rest of a failed unit
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -182,7 +246,29 @@ class Applied:
                 for o in self.done
             ],
             "skipped_conflicts": [a.name for a in self.skipped],
+            "failed": [
+                {"unit": a.unit, "op": str(a.op), "name": a.name, "error": e}
+                for a, e in self.failed
+            ],
+            "not_tried": [
+                {"unit": a.unit, "op": str(a.op), "name": a.name} for a in self.not_tried
+            ],
         }
+
+
+@dataclass
+class ApplyCtx:
+    """How to apply: progress bars, a guard run before every write (the image lock's check),
+    and the source-rate floor of image uploads."""
+
+    show: bool = False
+    guard: Callable[[], None] | None = None
+    min_rate: float = MIN_RATE
+    window: float = WINDOW
+
+    def check(self) -> None:
+        if self.guard is not None:
+            self.guard()
 
 
 def apply_plan(
@@ -191,19 +277,46 @@ def apply_plan(
     *,
     log: TextIO | None = None,
     progress: bool | None = None,
+    guard: Callable[[], None] | None = None,
+    min_rate: float = MIN_RATE,
+    window: float = WINDOW,
 ) -> Applied:
-    """Run the plan's actions in order; conflicts are skipped. Stops at the first API error
-    with a one-line CloudError naming the action (what was done before stays done)."""
+    """Run the plan's actions in order; conflicts are skipped.
+
+    An action of a *unit* (``Action.unit``, e.g. one image definition) that fails ends that
+    unit only: the error is recorded, the unit's later actions are not tried, and the next
+    unit goes on. An action without a unit that fails stops the run with a one-line
+    CloudError naming the action (what was done before stays done). ``guard`` runs before
+    every write; its CloudError stops the run."""
     result = Applied()
-    show = _tty() if progress is None else progress
+    ctx = ApplyCtx(
+        show=_tty() if progress is None else progress,
+        guard=guard,
+        min_rate=min_rate,
+        window=window,
+    )
+    broken: set[str] = set()
     for action in plan.actions:
         if action.op is Op.CONFLICT:
             result.skipped.append(action)
             continue
+        if action.unit and action.unit in broken:
+            result.not_tried.append(action)
+            continue
         handler = _HANDLERS.get((action.kind, action.op))
         if handler is None:  # pragma: no cover - a planner/apply mismatch is a bug
             raise CloudError(f"no way to {action.op} a {action.kind}")
-        outcome = handler(cloud, action, show)
+        ctx.check()
+        try:
+            outcome = handler(cloud, action, ctx)
+        except (CloudError, InputError) as exc:
+            if not action.unit:
+                raise
+            broken.add(action.unit)
+            result.failed.append((action, str(exc)))
+            if log is not None:
+                print(f"failed: {action.op} {action.kind} {action.name}: {exc}", file=log)
+            continue
         result.done.append(outcome)
         if log is not None:
             extra = f" ({outcome.detail})" if outcome.detail else ""
@@ -296,7 +409,7 @@ def _set_specs(cloud: Cloud, fid: str | None, name: str, specs: Mapping[str, Any
     )
 
 
-def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _flavor_create(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     p = _params(a, FlavorSpec)
     body: dict[str, Any] = {
         "name": a.name,
@@ -319,7 +432,7 @@ def _flavor_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, fid)
 
 
-def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _flavor_update(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     p, fid = _params(a, FlavorChange), a.resource_id
     if p.set_specs:
         _set_specs(cloud, fid, a.name, p.set_specs)
@@ -342,14 +455,14 @@ def _flavor_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, fid)
 
 
-def _flavor_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _flavor_delete(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     _nova(
         cloud, "DELETE", f"/flavors/{a.resource_id}", f"delete flavor {a.name}", ok=(202, 204, 404)
     )
     return Outcome(a, a.resource_id)
 
 
-def _flavor_replace(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _flavor_replace(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     """Delete and recreate (sizes are immutable); private flavors get their access back."""
     p, old = _params(a, FlavorSpec), a.resource_id
     projects: list[str] = []
@@ -359,7 +472,7 @@ def _flavor_replace(cloud: Cloud, a: Action, show: bool) -> Outcome:
         )
         projects = [str(x["tenant_id"]) for x in _json(resp).get("flavor_access", [])]
     _nova(cloud, "DELETE", f"/flavors/{old}", f"delete flavor {a.name}", ok=(202, 204, 404))
-    created = _flavor_create(cloud, a, show)
+    created = _flavor_create(cloud, a, ctx)
     if not p.is_public:
         for project in projects:
             _nova(
@@ -380,7 +493,7 @@ def _cinder(cloud: Cloud, method: str, url: str, what: str, **kw: Any) -> Any:
     return _call(cloud.conn.block_storage, method, url, what, **kw)
 
 
-def _vtype_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _vtype_create(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     p = _params(a, VolumeTypeSpec)
     body: dict[str, Any] = {
         "name": a.name,
@@ -404,7 +517,7 @@ def _vtype_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, tid)
 
 
-def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _vtype_update(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     p, tid = _params(a, VolumeTypeChange), a.resource_id
     body: dict[str, Any] = {}
     if p.description is not None:
@@ -450,7 +563,7 @@ def _vtype_update(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, tid)
 
 
-def _vtype_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _vtype_delete(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     _cinder(
         cloud,
         "DELETE",
@@ -468,12 +581,12 @@ def _glance(cloud: Cloud, method: str, url: str, what: str, **kw: Any) -> Any:
     return _call(cloud.conn.image, method, url, what, **kw)
 
 
-def _image_delete(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _image_delete(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     _glance(cloud, "DELETE", f"/images/{a.resource_id}", f"delete image {a.name}", ok=(204, 404))
     return Outcome(a, a.resource_id)
 
 
-def _image_patch(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _image_patch(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     _glance(
         cloud,
         "PATCH",
@@ -485,7 +598,7 @@ def _image_patch(cloud: Cloud, a: Action, show: bool) -> Outcome:
     return Outcome(a, a.resource_id)
 
 
-def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
+def _image_create(cloud: Cloud, a: Action, ctx: ApplyCtx) -> Outcome:
     """Create (private, hidden, marked pending) -> stream + hash -> verify -> one PATCH."""
     p = _params(a, ImageUpload)
     core, props = p.core, p.properties
@@ -501,17 +614,27 @@ def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
         "image_build_date": props["image_build_date"],
         PENDING_PROP: "true",
     }
-    source = open_source(p.url)  # fail on a bad source before anything is created
+    source = open_source(p.url, window=ctx.window)  # a bad source fails before the create
     try:
         resp = _glance(cloud, "POST", "/images", f"create image {a.name}", json=body)
         created = _json(resp)
         iid = str(created["id"])
-        stream = VerifiedStream(source.stream, size=source.size, expected=p.checksum)
+        stream = VerifiedStream(
+            source.stream,
+            size=source.size,
+            expected=p.checksum,
+            min_rate=ctx.min_rate,
+            window=ctx.window,
+        )
         try:
-            _upload(cloud, a, iid, stream, show)
-        except (ChecksumMismatch, CloudError) as exc:
+            _upload(cloud, a, iid, stream, ctx.show)
+            ctx.check()  # still ours to publish (the image lock)
+        except (ChecksumMismatch, SourceFailed, CloudError) as exc:
             _forget(cloud, iid)
-            raise CloudError(f"upload of image {a.name}: {exc}; the image was deleted") from None
+            got = f" ({_got(stream)})" if not isinstance(exc, ChecksumMismatch) else ""
+            raise CloudError(
+                f"upload of image {a.name}: {exc}{got}; the image was deleted"
+            ) from None
         except BaseException:
             _forget(cloud, iid)
             raise
@@ -519,21 +642,33 @@ def _image_create(cloud: Cloud, a: Action, show: bool) -> Outcome:
         source.close()
     have_props = {k: v for k, v in created.items() if k not in core}
     ops = patch_ops(created, have_props, core, props, remove=[PENDING_PROP])
-    resp = _glance(
-        cloud,
-        "PATCH",
-        f"/images/{iid}",
-        f"publish image {a.name}",
-        json=ops,
-        headers={"Content-Type": PATCH_TYPE},
-    )
+    try:
+        resp = _glance(
+            cloud,
+            "PATCH",
+            f"/images/{iid}",
+            f"publish image {a.name}",
+            json=ops,
+            headers={"Content-Type": PATCH_TYPE},
+        )
+    except CloudError as exc:
+        _forget(cloud, iid)
+        raise CloudError(f"{exc}; the image was deleted") from None
     final = _json(resp)
     problem = _glance_disagrees(final, stream)
     if problem:
         _forget(cloud, iid)
         raise CloudError(f"image {a.name}: {problem}; the image was deleted")
     mib = stream.sent / 1048576
-    return Outcome(a, iid, f"{mib:.1f} MiB, {final.get('os_hash_algo')} verified")
+    rate = mib / max(stream.elapsed(), 1e-3)
+    return Outcome(
+        a, iid, f"{mib:.1f} MiB at {rate:.1f} MiB/s, {final.get('os_hash_algo')} verified"
+    )
+
+
+def _got(stream: VerifiedStream) -> str:
+    kib = stream.received / 1024
+    return f"{kib:.0f} KiB from the source in {stream.elapsed():.0f} s"
 
 
 def _upload(cloud: Cloud, a: Action, iid: str, stream: VerifiedStream, show: bool) -> None:
@@ -598,7 +733,7 @@ def _forget(cloud: Cloud, iid: str) -> None:
         _glance(cloud, "DELETE", f"/images/{iid}", f"delete failed image {iid}", ok=(204, 404))
 
 
-_HANDLERS: dict[tuple[str, Op], Callable[[Cloud, Action, bool], Outcome]] = {
+_HANDLERS: dict[tuple[str, Op], Callable[[Cloud, Action, ApplyCtx], Outcome]] = {
     ("flavor", Op.CREATE): _flavor_create,
     ("flavor", Op.UPDATE): _flavor_update,
     ("flavor", Op.REPLACE): _flavor_replace,

@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from scs_iaas.cloud import vm_probe
 from scs_iaas.cloud.connection import Cloud
 from scs_iaas.cloud.snapshot import sg_rule_from_api
 from scs_iaas.model.snapshot import ProbeResult, SecurityGroupRuleRec, Snapshot
 
 # Every resource a probe creates is named with this prefix; `check --cleanup` sweeps them.
 RESOURCE_PREFIX = "scs-iaas-check-"
+#: states in which Cinder lets a volume or backup be deleted
+SETTLED = frozenset({"available", "error", "error_restoring", "error_extending"})
 WAIT = 180  # seconds per volume/backup state change; the official suite waits about 110 s
 
 
@@ -158,6 +161,7 @@ PROBES: dict[str, Probe] = {
     "new_security_group": probe_new_security_group,
     "secret": probe_secret,
     "volume_backup": probe_volume_backup,
+    "guest_console": vm_probe.probe_guest_console,
 }
 
 
@@ -165,7 +169,7 @@ def run_probes(cloud: Cloud, snap: Snapshot, names: list[str], prefix: str) -> S
     """The snapshot with the named probes' results added (a probe that does not apply to this
     cloud adds nothing)."""
     found: dict[str, ProbeResult] = dict(snap.probes)
-    for name in names:
+    for name in dict.fromkeys(names):  # once per run, though several tests judge it
         result = PROBES[name](cloud, snap, prefix)
         if result is not None:
             found[name] = result
@@ -176,9 +180,10 @@ def run_probes(cloud: Cloud, snap: Snapshot, names: list[str], prefix: str) -> S
 
 
 def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX) -> int:
-    """Delete what an interrupted probe left behind: every security group, secret, backup and
-    volume of the project whose name starts with ``prefix``. Returns how many."""
-    n = 0
+    """Delete what an interrupted probe left behind: every server, router, network, security
+    group, secret, backup and volume of the project whose name starts with ``prefix``.
+    Returns how many."""
+    n = vm_probe.cleanup(cloud, prefix)  # servers first: their ports hold networks and groups
     for group in cloud.conn.network.security_groups():
         if (group.name or "").startswith(prefix):
             cloud.conn.network.delete_security_group(group, ignore_missing=True)
@@ -189,10 +194,12 @@ def cleanup(cloud: Cloud, prefix: str = RESOURCE_PREFIX) -> int:
                 cloud.conn.key_manager.delete_secret(_secret_id(s), ignore_missing=False)
                 n += 1
     bs: Any = cloud.conn.block_storage  # v2 and v3 proxies: the SDK's types do not line up
-    # backups first: Cinder refuses to delete a volume that still has one
+    # backups first: Cinder refuses to delete a volume that still has one; one in transit
+    # belongs to a run still going (the prefix is shared by every run): Cinder refuses to
+    # delete it too, and that run deletes it itself
     for listing, delete in ((bs.backups, bs.delete_backup), (bs.volumes, bs.delete_volume)):
         for res in listing():
-            if (res.name or "").startswith(prefix):
+            if (res.name or "").startswith(prefix) and res.status in SETTLED:
                 delete(res, ignore_missing=True)
                 with contextlib.suppress(Exception):
                     bs.wait_for_delete(res, wait=WAIT)

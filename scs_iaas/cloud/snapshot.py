@@ -96,6 +96,7 @@ def image_from_api(raw: Mapping[str, Any]) -> ImageRec:
         status=str(raw.get("status") or ""),
         visibility=str(raw.get("visibility") or ""),
         os_hidden=bool(raw.get("os_hidden")),
+        protected=bool(raw.get("protected")),
         size=raw.get("size"),
         min_disk=_int(raw.get("min_disk")),
         min_ram=_int(raw.get("min_ram")),

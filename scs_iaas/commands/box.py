@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-ACTIONS = ("install", "up", "status", "env", "down", "wipe")
+from scs_iaas.errors import ScsIaasError
+
+ACTIONS = ("install", "up", "status", "env", "down", "wipe", "image")
+IMAGE_ACTIONS = ("build", "boot", "publish")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +24,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument(
+        "image_action",
+        nargs="?",
+        choices=IMAGE_ACTIONS,
+        metavar="{build,boot,publish}",
+        help="with 'image': build the guest image (cached), boot it directly under QEMU "
+        "(emulation) and judge its console as scs-0101 does, or publish it in the box's Glance",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="with 'image build': rebuild even when cached"
+    )
     parser.add_argument(
         "--home",
         type=Path,
@@ -57,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--services: {exc}") from None
     box = Box(args.home)
     out = Console(highlight=False)
+    if args.action == "image":
+        return _image(box, args.image_action or "build", args.force, out)
+    if args.image_action:
+        raise InputError(f"'{args.image_action}' goes with 'box image' only")
     if args.action == "install":
         box.install()  # quiet when everything is current: `make test` runs it every time
         return 0
@@ -75,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
         box.wipe()
         return 0
     status = box.status()
+    from scs_iaas.box import libvirt
+
+    backing = BACKING | libvirt.backing(box.compute)
     table = Table(title=f"box at {status.home}")
     for column in ("service", "pid", "port", "alive", "answering", "backed by"):
         table.add_column(column)
@@ -86,10 +108,11 @@ def run(args: argparse.Namespace) -> int:
             str(s.port or "-"),
             "yes" if s.alive else "[red]no[/]",
             answering,
-            BACKING.get(s.name, ""),
+            backing.get(s.name, ""),
         )
     out.print(table)
     out.print(status.volume)
+    out.print(status.compute)
     if status.left_out:
         out.print(f"not run (box up --services): {', '.join(status.left_out)}")
     if status.running:
@@ -97,3 +120,41 @@ def run(args: argparse.Namespace) -> int:
         return 0
     out.print("box is stopped" if status.stopped else "[red]box is partly running[/]")
     return 1
+
+
+def _image(box: Any, action: str, force: bool, out: Any) -> int:
+    """``box image build|boot|publish``."""
+    import time
+
+    from scs_iaas.box import guest
+
+    t0 = time.monotonic()
+    image = guest.cached() if not force else None
+    if image is None:
+        image = guest.build(force=force, say=lambda text: out.print(f"{text} …"))
+        out.print(f"built in {image.build_seconds:.0f} s")
+    sizes = ", ".join(f"{name} {size / 2**20:.0f} MiB" for name, size in image.sizes().items())
+    out.print(f"guest image {image.key} (kernel {image.kernel_version}): {sizes}")
+    out.print(f"  {image.directory}")
+    if action == "boot":
+        from scs_iaas.checks import scs_0101_entropy as e
+        from scs_iaas.standards import entropy
+
+        result = guest.boot(image, entropy.USER_DATA, entropy.finished, entropy.CONSOLE_TIMEOUT)
+        for line in result.console.splitlines():
+            if "scs-guest-init" in line or entropy.MARKER in line:
+                out.print(f"  | {line.rstrip()}", markup=False)
+        out.print(f"booted under emulation (TCG) in {result.seconds:.1f} s")
+        findings = e.judge_console(result.console, "direct boot")
+        for f in findings:
+            out.print(f"{f.id}: {f.status} - {f.reason}", markup=False)
+        return 0 if result.done and all(f.status == "PASS" for f in findings) else 1
+    if action == "publish":
+        from scs_iaas.box.box import connect
+
+        if box.status(probe_rpc=False).stopped:
+            raise ScsIaasError("the box is not running: scs-iaas box up")
+        conn = connect(box.paths.clouds_yaml, box.info().admin_cloud)
+        image_id = guest.publish(conn, image, say=lambda text: out.print(f"{text} …"))
+        out.print(f"published as '{guest.NAME}' ({image_id}) in {time.monotonic() - t0:.1f} s")
+    return 0

@@ -1,7 +1,8 @@
 """``scs-iaas manage flavors|images|volume-types``: plan, print, and (with --apply) apply.
 
-Exit codes: 0 in sync or applied; 1 the plan has unresolved conflicts (or, with --check,
-changes are pending); 2 bad input or an API error (one line).
+Exit codes: 0 in sync or applied; 1 the plan has unresolved conflicts, or (with --apply) a
+unit of the plan failed; 2 bad input or an API error (one line); 3 with --check: changes are
+pending (drift) and nothing is in conflict.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from scs_iaas.cloud.connection import Cloud
 
 
+DRIFT = 3  # --check: changes are pending, nothing in conflict
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--os-cloud", metavar="NAME", help="clouds.yaml entry (default: $OS_CLOUD)")
     p.add_argument("-f", "--format", default="text", choices=["text", "json"], help="plan format")
@@ -27,7 +31,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--check",
         action="store_true",
-        help="without --apply: exit 1 when anything would change (drift detection in CI)",
+        help="without --apply: exit 3 when anything would change (drift detection in CI; "
+        "conflicts exit 1)",
     )
 
 
@@ -36,8 +41,8 @@ def register(sub: Any) -> None:
         "manage",
         help="bring flavors, images or volume types in line (plan first, --apply to do it)",
         description="Compare the cloud with the SCS standards and your definitions, print a "
-        "plan, and apply it with --apply. Exit 0: in sync or applied; 1: unresolved conflicts; "
-        "2: bad input or API error.",
+        "plan, and apply it with --apply. Exit 0: in sync or applied; 1: unresolved conflicts or "
+        "a failed unit; 2: bad input or API error; 3: --check found drift.",
     )
     what = m.add_subparsers(dest="what", metavar="WHAT", required=True)
 
@@ -74,6 +79,30 @@ def register(sub: Any) -> None:
         help="delete old versions past their uuid_validity (never one a server uses)",
     )
     i.add_argument("--today", metavar="YYYY-MM-DD", help="judge uuid_validity dates as of")
+    i.add_argument(
+        "--wait",
+        type=_seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --apply: how long to wait for another run that is changing the images of "
+        "the project (it holds the cloud-side image lock); default 600, 0 = do not wait",
+    )
+    i.add_argument(
+        "--min-rate",
+        type=_rate,
+        default=None,
+        metavar="RATE",
+        help="slowest acceptable source, e.g. 64K or 1M (bytes/s; default 64K, 0 = no floor): "
+        "an upload whose source delivers less over a --stall-timeout window is stopped",
+    )
+    i.add_argument(
+        "--stall-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="longest wait for data from a source, and the window --min-rate is averaged "
+        "over (default 30)",
+    )
     i.set_defaults(func=run_images)
 
     v = what.add_parser("volume-types", help="encrypted/replicated volume types (scs-0114)")
@@ -108,8 +137,39 @@ def run_flavors(args: argparse.Namespace) -> int:
 
 def run_images(args: argparse.Namespace) -> int:
     return _manage(
-        args, "images", definitions=args.definitions, delete=args.delete, today=_today(args.today)
+        args,
+        "images",
+        definitions=args.definitions,
+        delete=args.delete,
+        today=_today(args.today),
+        min_rate=args.min_rate,
+        stall_timeout=args.stall_timeout,
+        wait=args.wait,
     )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r}: between 0 and 86400 seconds")
+    return value
+
+
+def _rate(text: str) -> float:
+    """Bytes per second: 65536, 64K, 1M (powers of 1024)."""
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+    t = text.strip().upper().removesuffix("/S").removesuffix("B").removesuffix("I")
+    unit = t[-1:] if t[-1:] in ("K", "M", "G") else ""
+    try:
+        value = float(t[: len(t) - len(unit)]) * units[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: a rate like 65536, 64K or 1M") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must not be negative")
+    return value
 
 
 def _today(text: str | None) -> date | None:
@@ -133,7 +193,7 @@ def run_volume_types(args: argparse.Namespace) -> int:
 
 def _manage(args: argparse.Namespace, area: str, **options: Any) -> int:
     """``app.manage.manage`` (plan, print, apply if asked), then the JSON plan and the exit
-    code: 1 for unresolved conflicts, or with --check for pending changes."""
+    code: 1 for unresolved conflicts or a failed unit, 3 with --check for pending changes."""
     from scs_iaas.app.manage import manage, require_admin
     from scs_iaas.report.plan import render_json, render_text
 
@@ -173,12 +233,24 @@ def _manage(args: argparse.Namespace, area: str, **options: Any) -> int:
             api_requests=cloud.counter.count,
             api_writes=cloud.counter.writes,
         )
+    applied = managed.applied
+    if applied is not None and applied.failed:
+        for action, error in applied.failed:
+            print(f"scs-iaas: failed: {action.unit}: {error}", file=sys.stderr)
+        if text:
+            print(
+                f"{len(applied.failed)} of {len({a.unit for a in plan.changes})} unit(s) failed "
+                f"({len(applied.not_tried)} later change(s) of them not tried); the others "
+                "were applied",
+                file=out,
+            )
+        return 1
     if plan.conflicts:
         if text:
             print(f"{len(plan.conflicts)} conflict(s) need a decision (see above)", file=out)
         return 1
     if args.check and not args.apply and plan.changes:
-        return 1
+        return DRIFT
     if text and plan.changes and not args.apply:
         print("dry run: nothing changed; rerun with --apply to do it", file=out)
     return 0

@@ -128,6 +128,9 @@ class Action:
     reason: str
     resource_id: str | None = None
     params: Params | None = None
+    # actions of one unit (an image definition) succeed or fail together: after a failure,
+    # apply skips the rest of the unit and goes on with the next one ("" = stop the run)
+    unit: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,6 +195,7 @@ jsonable = _jsonable
 
 NAME_PROP = "scs-iaas:name"  # the definition's name: how scs-iaas knows its own images
 PENDING_PROP = "scs-iaas:upload-pending"  # set until the checksum-verified upload is published
+LOCK_PROP = "scs-iaas:lock"  # marks the records of the image lock (cloud/imagelock.py)
 
 
 def patch_ops(

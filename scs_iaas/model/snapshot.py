@@ -65,6 +65,7 @@ class ImageRec:
     status: str = "active"
     visibility: str = "public"
     os_hidden: bool = False
+    protected: bool = False
     size: int | None = None
     min_disk: int = 0
     min_ram: int = 0
@@ -152,6 +153,9 @@ class ProbeResult:
     reason: str
     resource: str = ""
     rules: tuple[SecurityGroupRuleRec, ...] = ()
+    #: the console text of the server a VM probe booted (scs-0101), and what it booted
+    console: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

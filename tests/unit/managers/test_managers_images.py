@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,8 @@ from scs_iaas.model.plan import Op
 from scs_iaas.model.snapshot import ImageRec, ServerRec, Snapshot
 
 TODAY = date(2026, 11, 24)
+OPERATOR = "operator-project"
+MEMBER = "member-project"
 DEFS = Path(__file__).resolve().parents[2] / "data" / "managers" / "images.yaml"
 
 
@@ -34,6 +37,7 @@ def managed(
     props.update(over.pop("props", {}))
     fields: dict[str, Any] = {
         "id": f"img-{build}",
+        "owner": OPERATOR,
         "status": status,
         "disk_format": d.disk_format,
         **core,
@@ -45,7 +49,13 @@ def managed(
 
 def snap(*images: ImageRec, servers: tuple[ServerRec, ...] | None = None) -> Snapshot:
     fetched = {"images"} | ({"servers"} if servers is not None else set())
-    return Snapshot(cloud="t", images=images, servers=servers or (), fetched=frozenset(fetched))
+    return Snapshot(
+        cloud="t",
+        project_id=OPERATOR,
+        images=images,
+        servers=servers or (),
+        fetched=frozenset(fetched),
+    )
 
 
 def test_definitions_load(defs: dict[str, im.DesiredImage]) -> None:
@@ -73,6 +83,7 @@ def test_fresh_cloud_uploads_only_the_newest_version(defs: dict[str, im.DesiredI
         "name": "Ubuntu 24.04",
         "visibility": "public",
         "os_hidden": False,
+        "protected": False,
         "min_disk": 8,
         "min_ram": 512,
     }
@@ -174,7 +185,9 @@ def test_last_n_expiry_needs_delete_and_respects_servers(defs: dict[str, im.Desi
 
 def test_unmanaged_image_with_the_name_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
     u = defs["Ubuntu 24.04"]
-    stranger = ImageRec(id="x", name="Ubuntu 24.04", properties={"os_distro": "ubuntu"})
+    stranger = ImageRec(
+        id="x", name="Ubuntu 24.04", owner=OPERATOR, properties={"os_distro": "ubuntu"}
+    )
     plan = im.plan_images([u], snap(stranger), today=TODAY)
     (act,) = plan.actions
     assert act.op is Op.CONFLICT and "not managed by scs-iaas" in act.reason
@@ -276,7 +289,7 @@ def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[Im
         elif a.op is Op.CREATE:
             p = a.params
             out[f"new-{n}"] = ImageRec(
-                id=f"new-{n}", status="active", disk_format=p.disk_format,
+                id=f"new-{n}", owner=OPERATOR, status="active", disk_format=p.disk_format,
                 properties=dict(p.properties), **p.core,
             )  # fmt: skip
         elif a.op in (Op.UPDATE, Op.HIDE):
@@ -292,7 +305,7 @@ def simulate(actions: tuple[Any, ...], images: tuple[ImageRec, ...]) -> tuple[Im
                 else:
                     props[key] = op["value"]
             out[img.id] = ImageRec(
-                id=img.id, status=img.status, disk_format=img.disk_format,
+                id=img.id, owner=img.owner, status=img.status, disk_format=img.disk_format,
                 properties=props, **core,
             )  # fmt: skip
     return tuple(out.values())
@@ -343,6 +356,171 @@ def test_plan_apply_converges(
 
 def test_adopted_image_without_build_date_is_a_conflict(defs: dict[str, im.DesiredImage]) -> None:
     u = defs["Ubuntu 24.04"]
-    adopted = ImageRec(id="old", name="Ubuntu 24.04", properties={im.NAME_PROP: "Ubuntu 24.04"})
+    adopted = ImageRec(
+        id="old", name="Ubuntu 24.04", owner=OPERATOR, properties={im.NAME_PROP: "Ubuntu 24.04"}
+    )
     (act,) = im.plan_images([u], snap(adopted), today=TODAY).actions
     assert act.op is Op.CONFLICT and "image_build_date" in act.reason
+
+
+# -- issue 16: ownership, content, promises, rollback, the definition's own rules ----------------
+
+
+def test_another_projects_claim_is_reported_never_managed(
+    defs: dict[str, im.DesiredImage],
+) -> None:
+    """A member's image with scs-iaas:name and the defined build date (and checksum stamp), a
+    claim on an undefined build date, and a community image with the plain name: notes only."""
+    u = defs["Ubuntu 24.04"]
+    claim = replace(managed(u, "2026-11-01", True), id="evil-1", owner=MEMBER, visibility="private")
+    newer = replace(
+        managed(u, "2026-10-15", False), id="evil-2", owner=MEMBER, visibility="private"
+    )
+    community = ImageRec(id="evil-3", name="Ubuntu 24.04", owner=MEMBER, visibility="community")
+    plan = im.plan_images([u], snap(claim, newer, community), today=TODAY)
+    assert [(a.op, a.resource_id) for a in plan.actions] == [(Op.CREATE, None)]
+    assert not plan.conflicts
+    text = "\n".join(plan.notes)
+    assert all(i in text for i in ("evil-1", "evil-2", "evil-3")) and "not touched" in text
+
+
+def test_own_image_is_adopted_only_when_its_data_is_the_definitions(
+    defs: dict[str, im.DesiredImage],
+) -> None:
+    u = defs["Ubuntu 24.04"]
+    props = {im.NAME_PROP: u.name, im.BUILD_DATE: "2026-11-01"}
+    base = ImageRec(
+        id="adopt", name="my upload", owner=OPERATOR, visibility="private", disk_format="qcow2",
+        properties=props, os_hash_algo="sha256",
+    )  # fmt: skip
+    wrong = replace(base, os_hash_value="9" * 64)
+    (act,) = im.plan_images([u], snap(wrong), today=TODAY).actions
+    assert act.op is Op.CONFLICT and "its data is not build 2026-11-01" in act.reason
+    right = replace(base, os_hash_value="2" * 64)
+    (upd,) = im.plan_images([u], snap(right), today=TODAY).actions
+    assert upd.op is Op.UPDATE and {"op": "replace", "path": "/visibility", "value": "public"} in (
+        upd.params.patch
+    )
+    unknown = replace(base, os_hash_algo="sha512", os_hash_value="1" * 128)  # no stamp
+    (act,) = im.plan_images([u], snap(unknown), today=TODAY).actions
+    assert act.op is Op.CONFLICT and "cannot verify its data" in act.reason
+
+
+def test_published_versions_keep_their_uuid_validity(defs: dict[str, im.DesiredImage]) -> None:
+    u = replace(defs["Ubuntu 24.04"], properties={**defs["Ubuntu 24.04"].properties})
+    last3 = replace(u, properties={**u.properties, "uuid_validity": "last-3"})
+    images = (
+        managed(last3, "2026-11-01", True),
+        managed(last3, "2026-10-01", False),
+        managed(last3, "2026-09-01", False),
+    )
+    last2 = replace(u, properties={**u.properties, "uuid_validity": "last-2"})
+    plan = im.plan_images([last2], snap(*images, servers=()), delete=True, today=TODAY)
+    assert plan.is_noop, plan.actions  # no rewrite of the promise, nothing deletable at once
+    assert any("keeps uuid_validity 'last-3'" in n for n in plan.notes)
+    assert im.stronger_promise("last-3", "last-5") == "last-5"  # a longer promise is taken
+    assert im.stronger_promise("2026-12-31", "2026-06-30") == "2026-12-31"
+    assert im.stronger_promise("forever", "none") == "forever"
+    assert im.stronger_promise("none", "last-2") == "last-2"
+
+
+def test_removing_the_newest_version_is_no_silent_rollback(
+    defs: dict[str, im.DesiredImage],
+) -> None:
+    u = defs["Ubuntu 24.04"]
+    images = (managed(u, "2026-11-01", True), managed(u, "2026-10-01", False))
+    older = replace(u, versions=u.versions[1:])
+    plan = im.plan_images([older], snap(*images), today=TODAY)
+    assert [a.op for a in plan.actions] == [Op.CONFLICT]
+    assert "does not roll back silently" in plan.actions[0].reason
+
+
+def test_same_day_with_another_time_is_the_same_version(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    noon = managed(u, "2026-11-01", True, props={im.BUILD_DATE: "2026-11-01 12:00"})
+    (act,) = im.plan_images([u], snap(noon), today=TODAY).actions
+    assert act.op is Op.UPDATE
+    assert [dict(o) for o in act.params.patch] == [
+        {"op": "replace", "path": "/image_build_date", "value": "2026-11-01"}
+    ]
+
+
+def test_dropped_property_is_removed_hand_added_reported(
+    defs: dict[str, im.DesiredImage],
+) -> None:
+    u = defs["Ubuntu 24.04"]
+    img = managed(u, "2026-11-01", True)
+    with_qemu = replace(u, properties={**u.properties, "hypervisor_type": "qemu"})
+    img = managed(with_qemu, "2026-11-01", True, props={"hand_made": "x"})
+    plan = im.plan_images([u], snap(img), today=TODAY)
+    (act,) = plan.actions
+    assert {"op": "remove", "path": "/hypervisor_type"} in act.params.patch
+    assert not any("hand_made" in str(op) for op in act.params.patch)
+    assert any("hand_made" in n for n in plan.notes)
+
+
+def test_protected_is_drift_and_expired_versions_are_hidden_before_delete(
+    defs: dict[str, im.DesiredImage],
+) -> None:
+    u = defs["Ubuntu 24.04"]
+    cur = managed(u, "2026-11-01", True)
+    # an expired version that still holds the plain name, visible and protected
+    old = managed(u, "2026-09-01", True, protected=True)
+    plan = im.plan_images([u], snap(cur, old, servers=()), delete=True, today=TODAY)
+    ops = [(a.op, a.resource_id) for a in plan.actions]
+    assert ops == [(Op.HIDE, "img-2026-09-01"), (Op.DELETE, "img-2026-09-01")]
+    patch = {op["path"]: op.get("value") for op in plan.actions[0].params.patch}
+    assert patch["/protected"] is False and patch["/os_hidden"] is True
+    assert patch["/name"] == "Ubuntu 24.04 20260901"
+
+
+def test_another_runs_upload_is_not_a_leftover(defs: dict[str, im.DesiredImage]) -> None:
+    u = defs["Ubuntu 24.04"]
+    saving = managed(u, "2026-11-01", False, status="saving", props={im.PENDING_PROP: "true"})
+    lock = ImageRec(id="lock", name="scs-iaas image lock", owner=OPERATOR, status="queued",
+                    properties={"scs-iaas:lock": "other-host:1:abc"})  # fmt: skip
+    plan = im.plan_images([u], snap(saving, lock), today=TODAY)
+    assert plan.is_noop and "in progress by another run" in plan.notes[0]
+    held = im.plan_images([u], snap(saving, lock), today=TODAY, locked=True)
+    assert [a.op for a in held.actions][:2] == [Op.DELETE, Op.CREATE]  # killed run's leftover
+    assert held.actions[0].params.leftover
+
+
+def test_each_definition_is_its_own_unit(defs: dict[str, im.DesiredImage]) -> None:
+    plan = im.plan_images(list(defs.values()), snap(), today=TODAY)
+    assert [a.unit for a in plan.actions] == ["Ubuntu 24.04", "Tiny Raw"]
+
+
+def test_future_build_date_is_refused_with_its_line(tmp_path: Path, data_dir: Path) -> None:
+    from datetime import UTC, datetime
+
+    f = tmp_path / "i.yaml"
+    f.write_text((data_dir / "images.yaml").read_text())
+    with pytest.raises(InputError, match=r"i.yaml:24: images\[0\].versions\[1\].build_date: "
+                       r"2026-11-01 is in the future"):  # fmt: skip
+        im.load_definitions(f, now=datetime(2026, 10, 15, tzinfo=UTC))
+
+
+def test_two_public_generic_definitions_for_one_release_are_refused(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    text = (data_dir / "images.yaml").read_text()
+    first = text.split("  - name: Tiny Raw")[0].split("images:\n", 1)[1]
+    f = tmp_path / "i.yaml"
+    f.write_text("images:\n" + first + first.replace("Ubuntu 24.04\n", "Ubuntu 24.04 b\n", 1))
+    with pytest.raises(InputError, match=r"i.yaml:\d+: images\[1\].os_purpose: a second public "
+                       r"generic image for ubuntu 24.04 x86_64 \(also Ubuntu 24.04\)"):  # fmt: skip
+        im.load_definitions(f)
+
+
+def test_file_source_without_checksum_gets_the_files_sha512(tmp_path: Path) -> None:
+    import hashlib
+
+    data = os.urandom(3000)
+    (tmp_path / "x.raw").write_bytes(data)
+    v = im.Version("2026-11-01", (tmp_path / "x.raw").as_uri(), None, "private")
+    gone = im.Version("2026-10-01", (tmp_path / "gone.raw").as_uri(), None, "private")
+    d = im.DesiredImage(name="X", disk_format="raw", versions=(v, gone))
+    (out,) = im.with_local_checksums([d])
+    assert out.versions[0].checksum == "sha512:" + hashlib.sha512(data).hexdigest()
+    assert out.versions[1].checksum is None

@@ -81,3 +81,13 @@ def test_bad_input_is_one_line_exit_2(
     err = capsys.readouterr().err
     assert err.startswith("scs-iaas: error: ") and needle in err
     assert err.count("\n") == 1
+
+
+def test_debug_adds_the_traceback_but_keeps_exit_2(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(data_dir)
+    assert main(["--debug", "manage", "images", "--definitions", "missing.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert err.rstrip().splitlines()[-1].startswith("scs-iaas: error: missing.yaml")

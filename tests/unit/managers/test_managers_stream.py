@@ -72,3 +72,41 @@ def test_open_file_source(tmp_path: Path) -> None:
         open_source((tmp_path / "nope.raw").as_uri())
     with pytest.raises(InputError, match="unsupported"):
         open_source("ftp://example.org/x.img")
+
+
+class Drip(io.RawIOBase):
+    """A source that delivers ``step`` bytes per read while ``clock`` advances ``dt`` per read."""
+
+    def __init__(self, data: bytes, step: int, clock: list[float], dt: float) -> None:
+        self.data, self.step, self.clock, self.dt = data, step, clock, dt
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, n: int = -1) -> bytes:
+        self.clock[0] += self.dt
+        out, self.data = self.data[: self.step], self.data[self.step :]
+        return out
+
+
+def test_what_arrives_is_passed_on_without_waiting_for_a_whole_chunk() -> None:
+    now = [0.0]
+    s = VerifiedStream(Drip(DATA, 100, now, 0.01), size=len(DATA), expected=None,
+                       chunk=4 * 1024 * 1024, clock=lambda: now[0])  # fmt: skip
+    blocks = list(s)
+    assert b"".join(blocks) == DATA and max(len(b) for b in blocks) == 100
+
+
+def test_a_source_below_the_rate_floor_is_stopped_within_one_window() -> None:
+    from scs_iaas.cloud.apply import SourceFailed
+
+    now = [0.0]
+    s = VerifiedStream(Drip(DATA, 1, now, 1.0), size=len(DATA), expected=None,
+                       min_rate=1024, window=5, clock=lambda: now[0])  # fmt: skip
+    with pytest.raises(SourceFailed, match=r"too slow: 0\.0 KiB/s over the last 5 s"):
+        list(s)
+    assert now[0] <= 6 and s.received <= 6
+    # fast enough: 100 bytes per 0.05 s = 2000 B/s over a 1024 B/s floor
+    fast = VerifiedStream(Drip(DATA, 100, now, 0.05), size=len(DATA), expected=None,
+                          min_rate=1024, window=5, clock=lambda: now[0])  # fmt: skip
+    assert b"".join(fast) == DATA

@@ -204,10 +204,12 @@ def test_os_purpose_v1_values() -> None:
         assert by_id(img(os_purpose=value))[im.PROP_OS_PURPOSE].status is Status.PASS
 
 
-def test_os_purpose_oldgeneric_only_in_v2() -> None:
+def test_os_purpose_oldgeneric_passes_as_in_the_suite() -> None:
+    """The official test accepts oldgeneric whatever the version (its OS_PURPOSES has it),
+    and the image manager sets it on rotated-out generic images: both versions pass it."""
     v1 = by_id(img(os_purpose="oldgeneric"), "v1")[im.PROP_OS_PURPOSE]
     v2 = by_id(img(os_purpose="oldgeneric"), "v2")[im.PROP_OS_PURPOSE]
-    assert v1.status is Status.WARN and official(v1) is Status.FAIL
+    assert (v1.status, official(v1)) == (Status.PASS, Status.PASS)
     assert v2.status is Status.PASS
 
 
