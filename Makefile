@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs peers-venvs clean
+.PHONY: demo test setup sys-deps lint typecheck unit integration box-install box-down bench bench-venvs peers-venvs clean ansible-sync
 
 # Debian packages the tests use: a browser for the HTML report, fio and cryptsetup for the
-# host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check.
+# host benchmarks, Ceph Pacific for the real single-node cluster of the upgrade check,
+# openssh-server for the Ansible fleet test (its own sshd on a loopback port).
 # Installed only when missing (root, Debian 12).
-SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common
+SYS_PKGS := chromium fio cryptsetup ceph-mon ceph-mgr ceph-osd ceph-common openssh-server \
+  openssh-sftp-server
 # the official SCS compliance monitor beside the tests: PostgreSQL, and what its psycopg2 builds
 # with; ssh-keygen signs reports (scs-iaas report upload)
 SYS_PKGS += postgresql libpq-dev gcc python3-dev python3-venv openssh-client
@@ -81,6 +83,10 @@ ifneq ($(PEERS),)
 	@test -x bench/venv/scs-monitor/bin/uvicorn || (python3 -m venv bench/venv/scs-monitor && \
 	  bench/venv/scs-monitor/bin/pip install -q -r $(PEERS)/compliance-monitor/requirements.txt)
 endif
+
+# the Ansible collection ships the node collector as module_utils: a copy, pinned by a unit test
+ansible-sync:
+	cp scs_iaas/host/collect.py ansible/plugins/module_utils/scs_iaas_collect.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,15 @@ from scs_iaas.host.hwmon import HwmonFacts
 from scs_iaas.host.root import HostRoot
 from scs_iaas.model.findings import Finding
 
-__all__ = ["AREAS", "bench_disk", "bench_encryption", "host_check", "host_root", "sensors"]
+__all__ = [
+    "AREAS",
+    "bench_disk",
+    "bench_encryption",
+    "host_check",
+    "host_check_any",
+    "host_root",
+    "sensors",
+]
 
 
 def host_root(path: str) -> HostRoot:
@@ -44,7 +52,34 @@ def host_check(
     checks = [c for c in runner.host_checks() if c.needs <= wanted]
     checks.sort(key=lambda c: AREAS.index(next(iter(c.needs)).removeprefix("host:")))
     findings = runner.run_checks(checks, Context(host=facts))
-    return findings, facts.to_dict()
+    data = facts.to_dict()
+    if facts.config is not None:
+        from scs_iaas.checks.host_scs_0125_secure_connections import tls_targets
+
+        # the TLS endpoints the configuration names, for --tls-scan (hosts, never values)
+        targets = tls_targets(facts.config)
+        data["config"]["tls_targets"] = {
+            f"{h}:{p}": sorted(set(w)) for (h, p), w in sorted(targets.items())
+        }
+    return findings, data
+
+
+def host_check_any(
+    root: str,
+    only: tuple[str, ...] = AREAS,
+    instances_path: str | None = None,
+    nova_conf: str | None = None,
+) -> tuple[list[Finding], dict[str, Any]]:
+    """``host_check`` of a directory, or of the archive ``host collect`` wrote (unpacked to a
+    temporary directory for the time of the check)."""
+    from scs_iaas.host.archive import is_archive, unpacked
+
+    if not is_archive(root):
+        return host_check(root, only, instances_path, nova_conf)
+    with unpacked(root) as tree:
+        findings, facts = host_check(str(tree), only, instances_path, nova_conf)
+    facts["root"] = root
+    return findings, facts
 
 
 def sensors(

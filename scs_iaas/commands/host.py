@@ -53,7 +53,28 @@ def register(subparsers: Any) -> None:
         "given here must exist)",
     )
     check.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    _tls_args(check)
     check.set_defaults(func=run_check)
+
+    collect = sub.add_parser(
+        "collect", help="gather what host check reads into an archive (judged elsewhere)"
+    )
+    _root_arg(collect)
+    collect.add_argument("-o", "--output", required=True, help="the .tar.gz to write")
+    collect.set_defaults(func=run_collect)
+
+    judge = sub.add_parser(
+        "judge", help="judge the node archives the Ansible role fetched into one report"
+    )
+    judge.add_argument("workdir", help="directory with <node>.status.json and <node>.tar.gz")
+    judge.add_argument(
+        "-f", "--format", choices=CHECK_FORMATS, help="default: by the extension of -o, else text"
+    )
+    judge.add_argument("-o", "--output", metavar="FILE", help="write the report here")
+    judge.add_argument("--only", default=",".join(AREAS), help="as for host check")
+    judge.add_argument("-v", "--verbose", action="store_true", help="list passing findings too")
+    _tls_args(judge)
+    judge.set_defaults(func=run_judge)
 
     sensors = sub.add_parser("sensors", help="hwmon readings (the hddtemp successor)")
     _root_arg(sensors)
@@ -92,8 +113,36 @@ def register(subparsers: Any) -> None:
     enc.set_defaults(func=run_bench_encryption)
 
 
+def _tls_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tls-scan",
+        action="store_true",
+        help="scan the TLS endpoints the configuration names (internal endpoints, RabbitMQ) "
+        "against Mozilla's intermediate profile with sslyze (scs-0125; needs network access)",
+    )
+    p.add_argument(
+        "--tls-ca", metavar="FILE", help="CA bundle the endpoints' certificates chain to"
+    )
+    p.add_argument(
+        "--os-cloud",
+        metavar="CLOUD",
+        help="also read the API facts no node has: the 'manager' role (scs-0302, needs admin) "
+        "and the DNS extensions (scs-0127)",
+    )
+
+
+def _tls_findings(args: argparse.Namespace, targets: dict[str, list[str]]) -> list[Any]:
+    from scs_iaas.app.host_fleet import fleet_checks
+
+    return fleet_checks(targets, tls_scan=args.tls_scan, tls_ca=args.tls_ca, os_cloud=args.os_cloud)
+
+
 def _root_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--root", default="/", help="read the host from this tree (default: /)")
+    p.add_argument(
+        "--root",
+        default="/",
+        help="read the host from this tree or node archive (.tar.gz) (default: /)",
+    )
 
 
 def _bench_args(p: argparse.ArgumentParser) -> None:
@@ -145,13 +194,14 @@ def parse_only(text: str) -> tuple[str, ...]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from scs_iaas.app.host import host_check
+    from scs_iaas.app.host import host_check_any
     from scs_iaas.model.findings import exit_code
     from scs_iaas.report import emit_to
 
-    findings, facts = host_check(
+    findings, facts = host_check_any(
         args.root, parse_only(args.only), args.instances_path, args.nova_conf
     )
+    findings += _tls_findings(args, facts.get("config", {}).get("tls_targets", {}))
     emit_to(
         args.output,
         findings,
@@ -159,6 +209,53 @@ def run_check(args: argparse.Namespace) -> int:
         title=f"scs-iaas host check ({args.root})",
         meta=Meta(verbose=args.verbose, data={"facts": facts}),
     )
+    return exit_code(findings)
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    from scs_iaas.errors import InputError
+    from scs_iaas.host.collect import collect
+
+    try:
+        summary = collect(args.output, args.root)
+    except ValueError as exc:
+        raise InputError(f"host collect: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"-o {args.output}: {exc.strerror or exc}") from None
+    errors: dict[str, str] = summary["errors"]  # type: ignore[assignment]
+    print(f"wrote {args.output}: {summary['files']} files, {len(errors)} unreadable")
+    for path, reason in sorted(errors.items()):
+        print(f"  {path}: {reason}", file=sys.stderr)
+    return 0
+
+
+FORMAT_BY_SUFFIX = {".json": "json", ".xml": "junit", ".html": "html", ".txt": "text"}
+
+
+def run_judge(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from scs_iaas.app.host import host_check
+    from scs_iaas.app.host_fleet import judge_fleet
+    from scs_iaas.model.findings import exit_code
+    from scs_iaas.report import emit_to
+
+    only = parse_only(args.only)
+    fmt = args.format or FORMAT_BY_SUFFIX.get(Path(args.output or "").suffix, "text")
+    findings, targets = judge_fleet(args.workdir, lambda tree: host_check(tree, only))
+    findings += _tls_findings(args, targets)
+    nodes = sorted({f.node for f in findings})
+    emit_to(
+        args.output,
+        findings,
+        fmt,
+        title=f"scs-iaas host check ({len(nodes)} nodes)",
+        meta=Meta(verbose=args.verbose, data={"nodes": nodes}),
+    )
+    if args.output:
+        counts = Counter(f.status.value for f in findings)
+        summary = ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items()))
+        print(f"wrote {args.output}: {len(nodes)} nodes, {summary}")
     return exit_code(findings)
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 from scs_iaas.errors import InputError
 from scs_iaas.host.block import StorageFacts
+from scs_iaas.host.config import ConfigFacts
 from scs_iaas.host.cpu import CcFacts
 from scs_iaas.host.hwmon import HwmonFacts
 from scs_iaas.host.novaconf import NovaConf
 from scs_iaas.host.root import HostRoot
 from scs_iaas.host.timesync import TimeSync
 
-AREAS = ("cc", "storage", "sensors", "time")
+AREAS = ("cc", "storage", "sensors", "time", "config")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class HostFacts:
     storage: StorageFacts | None = None
     sensors: HwmonFacts | None = None
     timesync: TimeSync | None = None
+    # the OpenStack services this node runs, their configuration, the CPU's entropy
+    config: ConfigFacts | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data under the names reports use (``-f json`` puts it under ``facts``)."""
@@ -38,6 +41,8 @@ class HostFacts:
         ):
             if value is not None:
                 out[key] = asdict(value)
+        if self.config is not None:  # a summary: paths and names, never a value (secrets)
+            out["config"] = self.config.summary()
         return out
 
 
@@ -50,6 +55,7 @@ def read_host(
     """Read the facts of the chosen areas. Paths the operator names (``nova_conf``,
     ``instances_path``) must exist: a typo must not read as "not a compute host"."""
     from scs_iaas.host.block import read_storage
+    from scs_iaas.host.config import read_config_facts
     from scs_iaas.host.cpu import read_confidential
     from scs_iaas.host.hwmon import read_hwmon
     from scs_iaas.host.novaconf import DEFAULT_INSTANCES_PATH, DEFAULT_PATH, read_nova_conf
@@ -59,7 +65,12 @@ def read_host(
         raise InputError(f"--nova-conf {nova_conf}: no such file under {root.path}")
     if instances_path is not None and not root.file(instances_path).exists():
         raise InputError(f"--instances-path {instances_path}: does not exist under {root.path}")
-    nova = read_nova_conf(root, nova_conf or DEFAULT_PATH)
+    if nova_conf is None:  # the Kolla layout first (OSISM), then the packaged one
+        from scs_iaas.host.services import BY_NAME
+
+        kolla = BY_NAME["nova-compute"].files["conf"][0]
+        nova_conf = kolla if root.file(kolla).is_file() else DEFAULT_PATH
+    nova = read_nova_conf(root, nova_conf)
     path = instances_path or (nova.instances_path if nova else None) or DEFAULT_INSTANCES_PATH
     return HostFacts(
         root=str(root.path),
@@ -68,4 +79,5 @@ def read_host(
         storage=read_storage(root, path) if "storage" in only else None,
         sensors=read_hwmon(root) if "sensors" in only else None,
         timesync=read_timesync(root) if "time" in only else None,
+        config=read_config_facts(root) if "config" in only else None,
     )

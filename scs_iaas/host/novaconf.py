@@ -1,15 +1,14 @@
 """The parts of nova.conf (oslo.config ini) that the host checks need.
 
-oslo.config files are ini files: ``[DEFAULT]`` plus sections, ``#`` comments, repeated keys
-allowed (the last one wins, which is what ``strict=False`` gives), no interpolation.
+Read with the one oslo.config reader of the host checks (``host/ini.py``).
 """
 
 from __future__ import annotations
 
-import configparser
 from dataclasses import dataclass
 
 from scs_iaas.errors import InputError
+from scs_iaas.host.ini import parse_ini
 from scs_iaas.host.root import HostRoot
 
 DEFAULT_PATH = "/etc/nova/nova.conf"
@@ -45,18 +44,6 @@ class NovaConf:
         return None
 
 
-def _get(cp: configparser.ConfigParser, section: str, key: str) -> str | None:
-    if section == "DEFAULT":
-        value = cp.defaults().get(key)
-    elif cp.has_section(section):
-        value = cp.get(section, key, raw=True, fallback=None)
-    else:
-        value = None
-    if value is None:
-        return None
-    return value.strip() or None
-
-
 def _number(
     path: str, key: str, value: str | None, kind: type[int] | type[float]
 ) -> int | float | None:
@@ -69,47 +56,37 @@ def _number(
 
 
 def parse_nova_conf(text: str, path: str = DEFAULT_PATH) -> NovaConf:
-    """Parse nova.conf text; a malformed file is an InputError naming the file and line."""
-    cp = configparser.ConfigParser(
-        interpolation=None, strict=False, comment_prefixes=("#", ";"), inline_comment_prefixes=None
-    )
-    cp.optionxform = str  # type: ignore[assignment,method-assign]
-    try:
-        cp.read_string(text, source=path)
-    except configparser.Error as exc:
-        # name the line, never echo it: nova.conf holds passwords (transport_url, [database])
-        line = getattr(exc, "lineno", None)
-        where = f"{path}:{line}" if line else path
-        raise InputError(f"{where}: not a valid INI file ({type(exc).__name__})") from None
-    ratio = _number(
-        path, "ram_allocation_ratio", _get(cp, "DEFAULT", "ram_allocation_ratio"), float
-    )
+    """Parse nova.conf text; a malformed file is an InputError naming the file and line
+    (the one oslo.config reader, ``host/ini.py``: never echoes a line)."""
+    ini = parse_ini(text, path)
+    _get = ini.get
+    ratio = _number(path, "ram_allocation_ratio", _get("DEFAULT", "ram_allocation_ratio"), float)
     guests = _number(
         path,
         "[libvirt] num_memory_encrypted_guests",
-        _get(cp, "libvirt", "num_memory_encrypted_guests"),
+        _get("libvirt", "num_memory_encrypted_guests"),
         int,
     )
     key_size = _number(
         path,
         "[ephemeral_storage_encryption] key_size",
-        _get(cp, "ephemeral_storage_encryption", "key_size"),
+        _get("ephemeral_storage_encryption", "key_size"),
         int,
     )
-    enabled = _get(cp, "ephemeral_storage_encryption", "enabled")
+    enabled = _get("ephemeral_storage_encryption", "enabled")
     return NovaConf(
         path=path,
         ram_allocation_ratio=float(ratio) if ratio is not None else None,
-        instances_path=_get(cp, "DEFAULT", "instances_path"),
-        virt_type=_get(cp, "libvirt", "virt_type"),
-        hw_machine_type=_get(cp, "libvirt", "hw_machine_type"),
+        instances_path=_get("DEFAULT", "instances_path"),
+        virt_type=_get("libvirt", "virt_type"),
+        hw_machine_type=_get("libvirt", "hw_machine_type"),
         num_memory_encrypted_guests=int(guests) if guests is not None else None,
-        cpu_mode=_get(cp, "libvirt", "cpu_mode"),
-        images_type=_get(cp, "libvirt", "images_type"),
+        cpu_mode=_get("libvirt", "cpu_mode"),
+        images_type=_get("libvirt", "images_type"),
         ephemeral_encryption_enabled=(
             enabled.lower() in ("true", "yes", "1", "on") if enabled is not None else None
         ),
-        ephemeral_encryption_cipher=_get(cp, "ephemeral_storage_encryption", "cipher"),
+        ephemeral_encryption_cipher=_get("ephemeral_storage_encryption", "cipher"),
         ephemeral_encryption_key_size=int(key_size) if key_size is not None else None,
     )
 

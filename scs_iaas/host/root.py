@@ -8,6 +8,7 @@ tests, a chroot, a copied ``/sys``) they never run, and their recorded output is
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RECORDED_DIR = "_commands"
+# written by the collector (host/collect.py): what it could not read, path → reason
+MANIFEST = "_collect.json"
 COMMAND_TIMEOUT_S = 15
 
 
@@ -65,6 +68,30 @@ class HostRoot:
         finally:
             os.close(fd)
 
+    def read_checked(self, absolute: str) -> tuple[str | None, str | None]:
+        """(text, None), (None, None) when the file is not there, or (None, reason) when it is
+        there but cannot be read: here, or on the node the archive was collected from."""
+        recorded = self.collect_errors().get(absolute)
+        if recorded is not None:
+            return None, recorded
+        try:
+            return self.file(absolute).read_text(encoding="utf-8", errors="replace"), None
+        except FileNotFoundError:
+            return None, None
+        except (OSError, ValueError) as exc:
+            return None, getattr(exc, "strerror", None) or type(exc).__name__
+
+    def collect_errors(self) -> dict[str, str]:
+        """The collector's record of files it found but could not read (empty when live)."""
+        if self.live:
+            return {}
+        try:
+            data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        errors = data.get("errors") if isinstance(data, dict) else None
+        return {str(k): str(v) for k, v in errors.items()} if isinstance(errors, dict) else {}
+
     def read_value(self, absolute: str) -> str | None:
         """A one-value sysfs file, stripped."""
         text = self.read(absolute)
@@ -88,6 +115,9 @@ class HostRoot:
         recorded = self.path / RECORDED_DIR / name
         if recorded.is_file():
             return CommandOutput(True, recorded.read_text(encoding="utf-8"), "", str(recorded))
+        failed = self.path / RECORDED_DIR / f"{name}.error"
+        if failed.is_file():  # the collector ran it and it failed: keep its one-line reason
+            return CommandOutput(False, "", failed.read_text(encoding="utf-8").strip(), str(failed))
         if not self.live or shutil.which(argv[0]) is None:
             return None
         try:

@@ -34,6 +34,8 @@ class Finding:
     resource: str = ""
     fix: str = ""
     details: dict[str, Any] = field(default_factory=dict, compare=False)
+    # the inventory host a fleet run judged this on (``host judge`` after Ansible); "" otherwise
+    node: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (built by hand: ``dataclasses.asdict`` deep-copies, which
@@ -47,6 +49,8 @@ class Finding:
             "resource": self.resource,
             "fix": self.fix,
         }
+        if self.node:
+            d["node"] = self.node
         if self.details:
             d["details"] = dict(self.details)
         return d

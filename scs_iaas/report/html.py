@@ -89,7 +89,8 @@ def render_html(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
         for f in items:
             parts.append(
                 f"<tr><td>{_badge(str(f.status))}</td><td><code>{escape(f.id)}</code></td>"
-                f"<td>{escape(f.resource)}</td><td>{escape(f.reason)}</td>"
+                f"<td>{escape(f'{f.node}: {f.resource}' if f.node else f.resource)}</td>"
+                f"<td>{escape(f.reason)}</td>"
                 f"<td>{escape(f.fix)}</td></tr>"
             )
         parts.append("</table></details>")

@@ -25,7 +25,8 @@ def render_junit(findings: Sequence[Finding], *, title: str, meta: Meta) -> str:
             skipped=str(sum(f.status == Status.SKIP for f in items)),
         )
         for f in items:
-            name = f"{f.id} [{f.resource}]" if f.resource else f.id
+            where = f"{f.node}: {f.resource}" if f.node else f.resource
+            name = f"{f.id} [{where}]" if where else f.id
             case = ET.SubElement(suite, "testcase", classname=f"{standard}.{f.version}", name=name)
             if f.status == Status.FAIL:
                 ET.SubElement(case, "failure", message=f.reason).text = f.fix or None

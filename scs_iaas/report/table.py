@@ -42,7 +42,8 @@ def render_text(findings: Sequence[Finding], *, title: str, meta: Meta, out: Tex
             if not verbose and per_test[key] > PER_TEST:
                 continue
             text = escape(f.reason) + (f"\n[dim]fix: {escape(f.fix)}[/]" if f.fix else "")
-            table.add_row(f"[{STYLE[f.status]}]{f.status}[/]", f.id, escape(f.resource), text)
+            where = f"{f.node}: {f.resource}" if f.node else f.resource
+            table.add_row(f"[{STYLE[f.status]}]{f.status}[/]", f.id, escape(where), text)
         for (status, test_id), n in per_test.items():
             if not verbose and n > PER_TEST:
                 table.add_row(
