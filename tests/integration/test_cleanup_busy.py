@@ -4,7 +4,6 @@ fails outright. Called with this test's own prefix, so other runs' leftovers are
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 
@@ -15,12 +14,12 @@ from scs_iaas.cloud.probes import cleanup
 pytestmark = pytest.mark.integration
 
 
-def test_cleanup_waits_for_a_creating_backup_then_deletes_it(box, member_conn):
+def test_cleanup_waits_for_a_creating_backup_then_deletes_it(box, member_conn, monkeypatch):
     if box.volume_unavailable:
         pytest.skip(f"the box runs no cinder-volume: {box.volume_unavailable}")
     from scs_iaas.cloud.connection import connect
 
-    os.environ["OS_CLIENT_CONFIG_FILE"] = str(box.clouds_yaml)
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(box.clouds_yaml))
     prefix = f"s11-cleanup-{secrets.token_hex(3)}-"
     bs = member_conn.block_storage
     vol = bs.create_volume(size=1, name=f"{prefix}volume")

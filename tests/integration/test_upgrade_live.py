@@ -185,7 +185,7 @@ def test_real_pacific_through_the_ceph_cli(ceph_cluster: Path):
     assert {f["status"] for f in doc["findings"]} == {"PASS"}
 
 
-def test_a_refused_token_is_an_error_not_missing_services(box, tmp_path):
+def test_a_refused_token_is_an_error_not_missing_services(box, tmp_path, monkeypatch):
     """The endpoint lookup needs a token; when Keystone refuses it, that is said in one line
     (exit 2), not read as "the catalog has none of the services"."""
     import yaml
@@ -202,6 +202,8 @@ def test_a_refused_token_is_an_error_not_missing_services(box, tmp_path):
     import openstack.config
     import openstack.connection
 
+    # openstacksdk reads $OS_CLIENT_CONFIG_FILE before config_files: keep only ours
+    monkeypatch.delenv("OS_CLIENT_CONFIG_FILE", raising=False)
     cfg = openstack.config.OpenStackConfig(config_files=[str(wrong)], vendor_files=[])
     conn = openstack.connection.Connection(config=cfg.get_one(cloud="wrong"))
     with pytest.raises(CloudError, match="cannot look up its endpoint in the catalog"):
